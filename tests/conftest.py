@@ -1,0 +1,58 @@
+"""Shared fixtures: real speech clips, the real bundled model, a temporary data folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from videobrief.ingest import decode_audio
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LIBRIVOX = FIXTURES / "librivox"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _librivox_refs() -> dict[str, str]:
+    refs = {}
+    for line in (LIBRIVOX / "transcription").read_text().splitlines():
+        match = re.match(r"<s> (.*) </s> \((.*)\)", line)
+        if match:
+            refs[match.group(2)] = match.group(1)
+    return refs
+
+
+@pytest.fixture(scope="session")
+def librivox() -> list[tuple[Path, str]]:
+    """(wav path, reference text) for each committed LibriVox sentence."""
+    return [(LIBRIVOX / f"{name}.wav", text) for name, text in sorted(_librivox_refs().items())]
+
+
+@pytest.fixture(scope="session")
+def speech_samples(librivox) -> np.ndarray:
+    """About 17 s of real read English speech as 16 kHz float32."""
+    return np.concatenate([decode_audio(path) for path, _ in librivox])
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """Model cache shared by the whole session (the bundled model is joined once)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def whisper(cache_dir):
+    """The real bundled Whisper base model."""
+    from videobrief.speech.model import load_model
+
+    return load_model("base", str(cache_dir), 2)
+
+
+@pytest.fixture
+def seed_page() -> Path:
+    path = SHARED / "seed" / "seed-page.txt"
+    if not path.exists():
+        pytest.skip(f"seed page not found at {path}")
+    return path
