@@ -1,0 +1,90 @@
+"""Speech on real clips with the real bundled Whisper base model."""
+
+from __future__ import annotations
+
+import jiwer
+import numpy as np
+
+from videobrief.ingest import decode_audio
+from videobrief.speech.asr import SpeechOptions, plan_windows, transcribe
+from videobrief.speech.language import LangGuess, smooth
+from videobrief.speech.vad import SAMPLE_RATE, Region, merge_regions, speech_regions
+
+NORMALISE = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.SubstituteRegexes({r"\bmr\b\.?": "mister"}),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+
+
+def test_real_english_speech_has_low_wer_and_full_records(whisper, librivox):
+    refs, hyps = [], []
+    for path, reference in librivox:
+        audio = decode_audio(path)
+        segments = transcribe(audio, whisper, SpeechOptions())
+        assert segments, f"no speech found in {path.name}"
+        for seg in segments:
+            assert seg.lang == "en" and seg.lang_prob is not None and seg.lang_prob > 0.8
+            assert seg.avg_logprob is not None and seg.avg_logprob < 0
+            assert 0 <= seg.start < seg.end <= len(audio) / SAMPLE_RATE + 0.01
+            assert seg.words, "word timestamps missing"
+            for w in seg.words:
+                assert seg.start - 0.05 <= w.start <= w.end <= seg.end + 0.05
+                assert 0 <= w.prob <= 1
+        refs.append(reference)
+        hyps.append(" ".join(s.text for s in segments))
+    wer = jiwer.wer(
+        refs, hyps, reference_transform=NORMALISE, hypothesis_transform=NORMALISE
+    )
+    assert wer < 0.15, f"WER {wer:.3f}: {hyps}"
+
+
+def test_segment_times_are_absolute_in_a_longer_file(whisper, speech_samples):
+    gap = np.zeros(SAMPLE_RATE * 20, dtype=np.float32)
+    audio = np.concatenate([gap, speech_samples])
+    segments = transcribe(audio, whisper, SpeechOptions(language="en"))
+    assert segments and segments[0].start >= 19.0
+    assert segments[0].lang_prob is None  # forced, not detected: no invented confidence
+    assert [s.id for s in segments] == list(range(len(segments)))
+
+
+def test_silence_and_noise_floor_yield_no_text(whisper):
+    silence = np.zeros(SAMPLE_RATE * 60, dtype=np.float32)
+    assert transcribe(silence, whisper, SpeechOptions()) == []
+    hiss = np.random.default_rng(0).normal(0, 0.003, SAMPLE_RATE * 30).astype(np.float32)
+    assert transcribe(hiss, whisper, SpeechOptions()) == []
+
+
+def test_vad_regions_are_bounded_and_merged_units_respect_gaps(speech_samples):
+    regions = speech_regions(speech_samples, max_region_s=10.0)
+    assert regions and all(r.seconds <= 10.5 for r in regions)
+    far = [Region(0, 16000), Region(16000 * 10, 16000 * 11)]
+    assert len(merge_regions(far, max_span_s=30, max_gap_s=1.0)) == 2
+    near = [Region(0, 16000), Region(16000 * 1 + 800, 16000 * 3)]
+    assert len(merge_regions(near, max_span_s=30, max_gap_s=1.0)) == 1
+
+
+def test_weak_guess_between_confident_neighbours_takes_their_language():
+    ru = LangGuess("ru", 0.9, (("ru", 0.9),))
+    weak = LangGuess("bg", 0.35, (("bg", 0.35), ("ru", 0.3), ("en", 0.1)))
+    assert [g.lang for g in smooth([ru, weak, ru])] == ["ru", "ru", "ru"]
+    # a weak guess for a language the file never showed falls back to one it did show
+    en = LangGuess("en", 0.95, (("en", 0.95),))
+    assert [g.lang for g in smooth([en, ru, weak])] == ["en", "ru", "ru"]
+    # a confident guess is never overridden
+    assert [g.lang for g in smooth([ru, en, ru])] == ["ru", "en", "ru"]
+
+
+def test_windows_never_mix_languages_or_exceed_30_s():
+    s = SAMPLE_RATE
+    units = [[Region(i * 8 * s, (i * 8 + 7) * s)] for i in range(6)]
+    langs = ["ru", "ru", "ru", "ru", "en", "ru"]
+    guesses = [LangGuess(lang, 0.9, ((lang, 0.9),)) for lang in langs]
+    windows = plan_windows(units, guesses, SpeechOptions())
+    assert [w.lang for w in windows] == ["ru", "ru", "en", "ru"]
+    assert all((w.end - w.start) / s <= 30 for w in windows)
