@@ -8,7 +8,7 @@ import numpy as np
 from videobrief.ingest import decode_audio
 from videobrief.speech.asr import SpeechOptions, plan_windows, transcribe
 from videobrief.speech.language import LangGuess, smooth
-from videobrief.speech.vad import SAMPLE_RATE, Region, merge_regions, speech_regions
+from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
 
 NORMALISE = jiwer.Compose(
     [
@@ -38,9 +38,7 @@ def test_real_english_speech_has_low_wer_and_full_records(whisper, librivox):
                 assert 0 <= w.prob <= 1
         refs.append(reference)
         hyps.append(" ".join(s.text for s in segments))
-    wer = jiwer.wer(
-        refs, hyps, reference_transform=NORMALISE, hypothesis_transform=NORMALISE
-    )
+    wer = jiwer.wer(refs, hyps, reference_transform=NORMALISE, hypothesis_transform=NORMALISE)
     assert wer < 0.15, f"WER {wer:.3f}: {hyps}"
 
 
@@ -60,13 +58,10 @@ def test_silence_and_noise_floor_yield_no_text(whisper):
     assert transcribe(hiss, whisper, SpeechOptions()) == []
 
 
-def test_vad_regions_are_bounded_and_merged_units_respect_gaps(speech_samples):
+def test_vad_regions_are_bounded(speech_samples):
     regions = speech_regions(speech_samples, max_region_s=10.0)
-    assert regions and all(r.seconds <= 10.5 for r in regions)
-    far = [Region(0, 16000), Region(16000 * 10, 16000 * 11)]
-    assert len(merge_regions(far, max_span_s=30, max_gap_s=1.0)) == 2
-    near = [Region(0, 16000), Region(16000 * 1 + 800, 16000 * 3)]
-    assert len(merge_regions(near, max_span_s=30, max_gap_s=1.0)) == 1
+    assert len(regions) >= 2  # three sentences; VAD joins two across a short pause
+    assert all(0 < r.seconds <= 10.5 for r in regions)
 
 
 def test_weak_guess_between_confident_neighbours_takes_their_language():
@@ -82,7 +77,7 @@ def test_weak_guess_between_confident_neighbours_takes_their_language():
 
 def test_windows_never_mix_languages_or_exceed_30_s():
     s = SAMPLE_RATE
-    units = [[Region(i * 8 * s, (i * 8 + 7) * s)] for i in range(6)]
+    units = [Region(i * 8 * s, (i * 8 + 7) * s) for i in range(6)]
     langs = ["ru", "ru", "ru", "ru", "en", "ru"]
     guesses = [LangGuess(lang, 0.9, ((lang, 0.9),)) for lang in langs]
     windows = plan_windows(units, guesses, SpeechOptions())

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from videobrief.records import Segment, Word
 from videobrief.speech.language import LangGuess, detect_units, smooth
-from videobrief.speech.vad import SAMPLE_RATE, Region, merge_regions, speech_regions
+from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
 
 # Called with (speech seconds done, speech seconds in total).
 Progress = Callable[[float, float], None]
@@ -44,32 +44,45 @@ class SpeechOptions(BaseModel):
 
 @dataclass(frozen=True)
 class Window:
-    """A stretch of speech decoded in one call, in one language."""
+    """A stretch of speech decoded in one call, in one language.
+
+    `lang_prob` is the duration-weighted mean of its units' probabilities (None if forced).
+    """
 
     start: int
     end: int
     lang: str
     lang_prob: float | None
+    weight: float = 0.0
 
 
-def plan_windows(units: list[list[Region]], guesses: list[LangGuess | None], opts: SpeechOptions):
+def plan_windows(
+    units: list[Region], guesses: list[LangGuess | None], opts: SpeechOptions
+) -> list[Window]:
     """Join consecutive units of one language into windows no longer than Whisper's 30 s."""
     windows: list[Window] = []
     for unit, guess in zip(units, guesses, strict=True):
         lang = guess.lang if guess else opts.language or "en"
         prob = guess.prob if guess else None
-        start, end = unit[0].start, unit[-1].end
-        if windows:
-            last = windows[-1]
-            fits = (end - last.start) / SAMPLE_RATE <= opts.max_window_s
-            near = (start - last.end) / SAMPLE_RATE <= opts.max_gap_s
-            if last.lang == lang and fits and near:
-                probs = [p for p in (last.lang_prob, prob) if p is not None]
-                merged = min(probs) if probs else None
-                windows[-1] = Window(last.start, end, lang, merged)
-                continue
-        windows.append(Window(start, end, lang, prob))
+        if windows and _joins(windows[-1], unit, lang, opts):
+            windows[-1] = _extend(windows[-1], unit, prob)
+        else:
+            windows.append(Window(unit.start, unit.end, lang, prob, unit.seconds))
     return windows
+
+
+def _joins(last: Window, unit: Region, lang: str, opts: SpeechOptions) -> bool:
+    fits = (unit.end - last.start) / SAMPLE_RATE <= opts.max_window_s
+    near = (unit.start - last.end) / SAMPLE_RATE <= opts.max_gap_s
+    return last.lang == lang and fits and near
+
+
+def _extend(last: Window, unit: Region, prob: float | None) -> Window:
+    weight = last.weight + unit.seconds
+    merged = None
+    if last.lang_prob is not None and prob is not None:
+        merged = (last.lang_prob * last.weight + prob * unit.seconds) / weight
+    return Window(last.start, unit.end, last.lang, merged, weight)
 
 
 def transcribe(
@@ -79,8 +92,7 @@ def transcribe(
     progress: Progress | None = None,
 ) -> list[Segment]:
     """Transcribe 16 kHz mono float32 audio into segments with languages and word times."""
-    regions = speech_regions(audio, opts.max_unit_s)
-    units = merge_regions(regions, opts.max_unit_s, max_gap_s=1.0)
+    units = speech_regions(audio, opts.max_unit_s)
     if opts.language:
         guesses: list[LangGuess | None] = [None] * len(units)
     else:

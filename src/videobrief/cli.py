@@ -1,0 +1,213 @@
+"""The `videobrief` command: run, export, list.
+
+Exit codes: 0 done, 2 bad input (a one-line reason on stderr), 1 internal error. With several
+inputs, a bad one is reported and skipped; the others still run, and the worst code is returned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import platformdirs
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from videobrief import exports, page
+from videobrief.errors import BadInput, VideobriefError
+from videobrief.pipeline import Event, RunConfig, process, publish
+from videobrief.speech.asr import SpeechOptions
+from videobrief.store import Store
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+)
+err = Console(stderr=True, soft_wrap=True)
+
+DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
+    ),
+]
+
+
+class Format(StrEnum):
+    srt = "srt"
+    vtt = "vtt"
+    json = "json"
+    txt = "txt"
+    html = "html"
+
+
+def _cache_dir(data_dir: Path) -> Path:
+    return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
+
+
+class _Bar:
+    """Rich progress bar, one task per (source, stage), on stderr so stdout stays parseable."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[amount]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        )
+        self.tasks: dict[tuple[str, str], TaskID] = {}
+
+    def __call__(self, event: Event) -> None:
+        key = (event.source, event.stage)
+        name = f"{Path(event.source).name[:28]} · {event.stage}"
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(name, total=None, amount="")
+        amount = (
+            f"{event.done:.1f}/{event.total:.1f} {event.unit} audio" if event.unit == "s" else ""
+        )
+        if event.note:
+            amount = event.note
+        total = event.total or None
+        self.progress.update(self.tasks[key], completed=event.done, total=total, amount=amount)
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Media files or transcripts (SRT, VTT, MM:SS text).")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for exports and page.html.")] = Path("out"),
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    model: Annotated[
+        str, typer.Option(help="'base' (bundled) or a faster-whisper model name/folder.")
+    ] = "base",
+    language: Annotated[str | None, typer.Option(help="Force one language, e.g. ru.")] = None,
+    languages: Annotated[str | None, typer.Option(help="Candidate languages: ru,en.")] = None,
+    threads: Annotated[int, typer.Option(help="CPU threads for Whisper.")] = min(
+        os.cpu_count() or 2, 8
+    ),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON line per result on stdout.")
+    ] = False,
+) -> None:
+    """Transcribe (or import) each input, store it, and write exports and a page."""
+    candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
+    speech = SpeechOptions(model=model, language=language, languages=candidates)
+    config = RunConfig(
+        data_dir=data_dir, cache_dir=_cache_dir(data_dir), speech=speech, cpu_threads=threads
+    )
+    store = Store.open(data_dir)
+    worst = 0
+    bar = _Bar()
+    with bar.progress:
+        for source in inputs:
+            worst = max(worst, _run_one(source, store, config, out, bar, as_json))
+    store.close()
+    raise typer.Exit(worst)
+
+
+def _run_one(
+    source: Path, store: Store, config: RunConfig, out: Path, bar: _Bar, as_json: bool
+) -> int:
+    try:
+        result = process(source, store, config, bar)
+        folder = publish(result.transcript, out)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    except VideobriefError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 1
+    t = result.transcript
+    if as_json:
+        record = {
+            "id": t.id,
+            "source": str(source),
+            "json": str(folder / "transcript.json"),
+            "page": str(folder / "page.html"),
+            "reused": result.reused,
+        }
+        print(json.dumps(record), flush=True)
+    else:
+        note = " (reused stored result)" if result.reused else ""
+        summary = f"{len(t.segments)} segments, {page.clock(t.duration)}{note}"
+        err.print(f"{source}: {summary} → page {folder / 'page.html'}", highlight=False)
+    return 0
+
+
+@app.command("export")
+def export_cmd(
+    video_id: Annotated[str, typer.Argument(help="Video id or a unique prefix (≥ 6 chars).")],
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.srt,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+    ] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Print or write one stored transcript in a format."""
+    store = Store.open(data_dir)
+    try:
+        transcript = store.load_transcript(store.resolve_id(video_id))
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    finally:
+        store.close()
+    if transcript is None:
+        err.print(f"[red]error:[/red] {video_id}: no transcript stored yet", highlight=False)
+        raise typer.Exit(2)
+    text = (
+        page.render_page(transcript)
+        if fmt is Format.html
+        else exports.EXPORTERS[fmt.value][1](transcript)
+    )
+    if output:
+        exports.write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("list")
+def list_cmd(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List stored videos, newest first."""
+    store = Store.open(data_dir)
+    rows = store.list_videos()
+    store.close()
+    for row in rows:
+        if as_json:
+            print(
+                json.dumps(
+                    {
+                        "id": row.id,
+                        "title": row.title,
+                        "duration": row.duration,
+                        "segments": row.segment_count,
+                        "languages": row.languages,
+                    }
+                )
+            )
+        else:
+            langs = ",".join(row.languages) or "-"
+            clock = page.clock(row.duration or 0)
+            print(f"{row.id[:12]}  {clock:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
+
+
+def main() -> None:
+    """Entry point: turn unexpected exceptions into exit code 1 with one line, not a traceback."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # last-resort guard: the user gets a line, the code stays 1
+        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,141 @@
+"""Transcript exports: SRT, WebVTT, JSON and plain text.
+
+Every exporter is a pure `Transcript -> str` function so the page, the CLI and the tests share
+one rendering; `write_exports` is the only part that touches the disk, and it replaces files
+atomically so a reader never sees half an export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import srt
+import webvtt
+
+from videobrief.records import Segment, Transcript
+
+HOUR = 3600.0
+
+
+def _ms(seconds: float) -> int:
+    """Whole milliseconds: both subtitle formats stop there, so round once, here."""
+    return max(0, round(seconds * 1000))
+
+
+def _span(seg: Segment) -> tuple[int, int]:
+    """Start and end in ms, with the end never before the start (players reject that)."""
+    start = _ms(seg.start)
+    return start, max(start, _ms(seg.end))
+
+
+def _one_line(text: str) -> str:
+    """Cue text without blank lines, which would end an SRT/VTT block early."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _cued(transcript: Transcript) -> list[Segment]:
+    """Segments worth a cue: an empty cue cannot be written unambiguously in SRT or VTT."""
+    return [seg for seg in transcript.segments if _one_line(seg.text)]
+
+
+def to_srt(transcript: Transcript) -> str:
+    """SubRip, composed by the `srt` library. SRT has no escaping, so text goes in as is."""
+    subs = []
+    for index, seg in enumerate(_cued(transcript), start=1):
+        start, end = _span(seg)
+        subs.append(
+            srt.Subtitle(
+                index=index,
+                start=timedelta(milliseconds=start),
+                end=timedelta(milliseconds=end),
+                content=_one_line(seg.text),
+            )
+        )
+    return srt.compose(subs, reindex=False)
+
+
+def _vtt_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    """Escape per the WebVTT spec: `&` and `<` must be, `>` is so "-->" cannot appear."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_vtt(transcript: Transcript) -> str:
+    """WebVTT, composed by webvtt-py after escaping the text (it does not escape)."""
+    captions = []
+    for seg in _cued(transcript):
+        start, end = _span(seg)
+        text = _vtt_escape(_one_line(seg.text))
+        captions.append(webvtt.Caption(_vtt_time(start), _vtt_time(end), text))
+    return webvtt.WebVTT(captions=captions).content
+
+
+def to_json(transcript: Transcript) -> str:
+    """The public transcript.json form, human-readable (Cyrillic stays Cyrillic)."""
+    return json.dumps(transcript.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _clock(seconds: float, with_hours: bool) -> str:
+    """Format as MM:SS or H:MM:SS, truncating like video players do (0:14.9 is still 0:14)."""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if with_hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def to_txt(transcript: Transcript) -> str:
+    """One segment a line, "MM:SS text" ("H:MM:SS text" for ≥ 1 h), readable by the importer."""
+    last_end = max((seg.end for seg in transcript.segments), default=0.0)
+    with_hours = max(transcript.duration, last_end) >= HOUR
+    lines = [
+        f"{_clock(seg.start, with_hours)} {' '.join(seg.text.split())}"
+        for seg in transcript.segments
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+EXPORTERS: dict[str, tuple[str, Callable[[Transcript], str]]] = {
+    "json": ("json", to_json),
+    "srt": ("srt", to_srt),
+    "vtt": ("vtt", to_vtt),
+    "txt": ("txt", to_txt),
+}
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and os.replace, so readers see old or new."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide exports from a web server
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_exports(transcript: Transcript, out_dir: Path) -> dict[str, Path]:
+    """Write transcript.{json,srt,vtt,txt} into out_dir; return format name → path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for name, (ext, render) in EXPORTERS.items():
+        path = out_dir / f"transcript.{ext}"
+        write_atomic(path, render(transcript))
+        paths[name] = path
+    return paths

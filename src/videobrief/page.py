@@ -1,0 +1,41 @@
+"""The static, self-contained `page.html`: the seed page done honestly.
+
+Rendered from a Jinja2 template with autoescaping on, so transcript text (which may come from
+an imported file) can never inject markup. The later web app renders the same template.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from videobrief.records import Transcript
+
+_ENV = Environment(
+    loader=PackageLoader("videobrief", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian"}
+
+
+def clock(seconds: float) -> str:
+    """Format seconds as MM:SS, or H:MM:SS from one hour on (the seed page's form)."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+_ENV.filters["clock"] = clock
+
+
+def render_page(transcript: Transcript) -> str:
+    """Render the page for one transcript."""
+    template = _ENV.get_template("page.html")
+    return template.render(
+        t=transcript,
+        languages=[LANGUAGE_NAMES.get(code, code) for code in transcript.languages],
+        low_conf=0.5,
+    )

@@ -1,0 +1,119 @@
+"""Stage order, caching and progress events for one source.
+
+    source ─┬─ media file ──→ ingest (probe, sha256) → decode → speech ─┐
+            └─ transcript ──→ import ───────────────────────────────────┴→ store → publish
+
+A stage's result is stored in one transaction together with the hash of the settings that
+made it; a rerun with the same bytes and settings loads it instead of recomputing, and a job
+that crashed mid-way resumes at the first stage not marked done. The pipeline knows stages
+and the store's small API, nothing about the CLI or the web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from videobrief import exports, importers, ingest, page
+from videobrief.records import Transcript
+from videobrief.speech.asr import SpeechOptions, transcribe
+from videobrief.speech.model import load_model
+from videobrief.store import Store
+
+IMPORT_SETTINGS = "import-v1"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A progress report: which stage, how far (in `unit`s), and an optional note."""
+
+    source: str
+    stage: str
+    done: float = 0.0
+    total: float = 0.0
+    unit: str = "s"
+    note: str = ""
+
+
+OnEvent = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Where things live and how speech is decoded; one per CLI invocation."""
+
+    data_dir: Path
+    cache_dir: Path
+    speech: SpeechOptions = SpeechOptions()
+    cpu_threads: int = 2
+
+
+@dataclass(frozen=True)
+class RunResult:
+    transcript: Transcript
+    reused: bool
+
+
+def process(source: Path, store: Store, config: RunConfig, on_event: OnEvent) -> RunResult:
+    """Run every stage for one source, reusing whatever is already stored."""
+    if importers.sniff_transcript(source):
+        return _import(source, store, on_event)
+    return _transcribe(source, store, config, on_event)
+
+
+def _import(source: Path, store: Store, on_event: OnEvent) -> RunResult:
+    video_id = ingest.sha256_file(source)
+    if store.stage_done(video_id, "import", IMPORT_SETTINGS):
+        cached = store.load_transcript(video_id)
+        if cached is not None:
+            on_event(Event(str(source), "import", 1, 1, "file", "reused stored result"))
+            return RunResult(cached, reused=True)
+    on_event(Event(str(source), "import", 0, 1, "file"))
+    imported = importers.import_transcript(source, video_id)
+    transcript = imported.model_copy(update={"title": imported.title or source.stem})
+    store.save_transcript(transcript, stage="import", settings_hash=IMPORT_SETTINGS)
+    on_event(Event(str(source), "import", 1, 1, "file"))
+    return RunResult(transcript, reused=False)
+
+
+def _transcribe(source: Path, store: Store, config: RunConfig, on_event: OnEvent) -> RunResult:
+    info = ingest.probe(source)
+    on_event(Event(str(source), "ingest", 0.0, info.duration))
+    settings = config.speech.settings_hash()
+    if store.stage_done(info.sha256, "speech", settings):
+        cached = store.load_transcript(info.sha256)
+        if cached is not None:
+            on_event(Event(str(source), "speech", 1, 1, "file", "reused stored result"))
+            return RunResult(cached, reused=True)
+    audio = ingest.decode_audio(source, info.duration)
+    duration = len(audio) / ingest.SAMPLE_RATE
+    on_event(Event(str(source), "ingest", duration, duration))
+    # Only a file that decoded completely gets a row: bad input leaves nothing behind.
+    store.save_media(info, title=source.stem, description=None, source=str(source))
+    store.mark_stage(info.sha256, "speech", "running", settings)
+    model = load_model(config.speech.model, str(config.cache_dir), config.cpu_threads)
+
+    def report(done: float, total: float) -> None:
+        on_event(Event(str(source), "speech", done, total))
+
+    on_event(Event(str(source), "speech", 0.0, 0.0))
+    segments = transcribe(audio, model, config.speech, progress=report)
+    transcript = Transcript(
+        id=info.sha256,
+        source=str(source),
+        duration=round(duration, 3),
+        title=source.stem,
+        segments=tuple(segments),
+    )
+    store.save_transcript(transcript, stage="speech", settings_hash=settings)
+    return RunResult(transcript, reused=False)
+
+
+def publish(transcript: Transcript, out_dir: Path) -> Path:
+    """Write the exports and the static page into `out_dir/<video-id>/`; return that folder."""
+    target = out_dir / transcript.id
+    target.mkdir(parents=True, exist_ok=True)
+    exports.write_exports(transcript, target)
+    exports.write_atomic(target / "page.html", page.render_page(transcript))
+    return target

@@ -1,0 +1,473 @@
+"""The `Store`: every read and write of videobrief's database goes through here.
+
+It knows records (`Transcript`, `MediaInfo`) and rows, and nothing about the CLI, web or
+executor. SQLite (the default, one file in the data folder) and PostgreSQL (by URL) share the
+same code; only connection setup and the migration lock differ by dialect.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from videobrief.errors import BadInput
+from videobrief.records import MediaInfo, Segment, Transcript, Word
+from videobrief.store.models import (
+    STAGE_STATUSES,
+    SegmentRow,
+    StageRow,
+    Video,
+    WordRow,
+    utcnow,
+)
+
+DB_FILENAME = "videobrief.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIN_PREFIX = 6
+BUSY_TIMEOUT_MS = 30_000
+# Any constant works; it only has to be the same in every process migrating one database.
+_PG_MIGRATION_LOCK = 0x76696465  # "vide"
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+@dataclass(frozen=True)
+class VideoSummary:
+    """One line of the video list: enough for an index page or `videobrief list`."""
+
+    id: str
+    title: str | None
+    source: str
+    duration: float
+    created_at: datetime
+    segment_count: int
+    languages: list[str]
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic configured in code, so the installed package needs no alembic.ini."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    """Per-connection SQLite setup, and real transactions (see SQLAlchemy's pysqlite notes).
+
+    The sqlite3 module's own transaction handling neither wraps DDL nor lets us say
+    BEGIN IMMEDIATE, so we switch it off and emit BEGIN ourselves. Writers take the write lock
+    up front (`sqlite_begin=IMMEDIATE`): a deferred transaction that reads then writes can fail
+    with "database is locked" without waiting when another process wrote meanwhile.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Store:
+    """Typed access to videos, transcripts and stage bookkeeping.
+
+    Opening a store migrates its schema to head; every public write is one transaction.
+    """
+
+    def __init__(self, url: str | URL) -> None:
+        self.engine = create_engine(url)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        if self._sqlite:
+            _install_sqlite_hooks(self.engine)
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self._writer, expire_on_commit=False)
+        self._migrate()
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        """The default store: a SQLite file `videobrief.db` in `data_dir` (created if needed)."""
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(URL.create("sqlite", database=str(data_dir / DB_FILENAME)))
+
+    def close(self) -> None:
+        """Release all pooled connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Upgrade to head under a database-wide lock, so concurrent openers take turns."""
+        with self._writer.connect() as conn, self._foreign_keys_off(conn), conn.begin():
+            if self.engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            self._check_foreign_keys(conn)
+
+    @contextmanager
+    def _foreign_keys_off(self, conn: Connection) -> Iterator[None]:
+        """SQLite: migrate with FKs off, as SQLite's ALTER procedure requires.
+
+        Batch migrations rebuild a table by dropping it; with FKs on, that drop would cascade
+        and delete every child row. The pragma only works outside a transaction, so it goes
+        straight to the driver connection.
+        """
+        if not self._sqlite:
+            yield
+            return
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+    def _check_foreign_keys(self, conn: Connection) -> None:
+        """Refuse to commit a migration that left dangling references (SQLite only)."""
+        if self._sqlite:
+            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise RuntimeError(f"migration broke foreign keys: {bad[:5]}")
+
+    # -- videos -------------------------------------------------------------------------
+
+    def save_media(
+        self, info: MediaInfo, title: str | None, description: str | None, source: str
+    ) -> None:
+        """Record what ingest learned about a source (insert, or update the existing row)."""
+        values = {
+            "id": info.sha256,
+            "source": source,
+            "duration": info.duration,
+            "title": title,
+            "description": description,
+            "media_path": info.path,
+            "size_bytes": info.size_bytes,
+            "has_video": info.has_video,
+        }
+        with self._write.begin() as session:
+            self._upsert_video(session, values)
+
+    def _upsert_video(self, session: Session, values: dict[str, Any]) -> None:
+        """Insert or update one video row in one statement.
+
+        A None title/description/media field means "not known here", so it never erases a
+        value an earlier step stored (an imported transcript has no media path, for example).
+        """
+        now = utcnow()
+        row = {**values, "created_at": now, "updated_at": now}
+        dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(session.get_bind().dialect.name)
+        if dialect is None:
+            self._upsert_video_orm(session, row)
+            return
+        stmt = dialect.insert(Video).values(row)
+        keep = ("title", "description", "media_path", "size_bytes", "has_video")
+        updates: dict[str, Any] = {"updated_at": stmt.excluded.updated_at}
+        for name in values:
+            if name == "id":
+                continue
+            new = stmt.excluded[name]
+            updates[name] = func.coalesce(new, Video.__table__.c[name]) if name in keep else new
+        session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=updates))
+
+    @staticmethod
+    def _upsert_video_orm(session: Session, row: dict[str, Any]) -> None:
+        """Portable fallback for dialects without INSERT .. ON CONFLICT."""
+        video = session.get(Video, row["id"])
+        if video is None:
+            session.add(Video(**row))
+            return
+        for name, value in row.items():
+            if name != "created_at" and (value is not None or name in ("source", "duration")):
+                setattr(video, name, value)
+
+    def resolve_id(self, prefix: str) -> str:
+        """The full video id for a unique prefix of at least six hex characters."""
+        wanted = prefix.strip().lower()
+        if len(wanted) < MIN_PREFIX or not _HEX.fullmatch(wanted):
+            raise BadInput(
+                f"video id {prefix!r}: give at least {MIN_PREFIX} hex characters of the id"
+            )
+        with self._read.begin() as session:
+            stmt = select(Video.id).where(Video.id.startswith(wanted)).limit(3)
+            found = list(session.scalars(stmt))
+        if not found:
+            raise BadInput(f"no video with id starting {wanted!r}")
+        if len(found) > 1:
+            shown = ", ".join(f[:12] for f in found)
+            raise BadInput(f"video id {wanted!r} is ambiguous ({shown}, ...): give more characters")
+        return found[0]
+
+    def list_videos(self) -> list[VideoSummary]:
+        """All videos, newest first, with segment counts and languages in order of appearance."""
+        with self._read.begin() as session:
+            videos = session.scalars(select(Video).order_by(Video.created_at.desc(), Video.id))
+            videos = list(videos)
+            counts = dict(
+                session.execute(
+                    select(SegmentRow.video_id, func.count()).group_by(SegmentRow.video_id)
+                ).all()
+            )
+            langs = self._languages(session)
+        return [
+            VideoSummary(
+                id=v.id,
+                title=v.title,
+                source=v.source,
+                duration=v.duration,
+                created_at=v.created_at,
+                segment_count=counts.get(v.id, 0),
+                languages=langs.get(v.id, []),
+            )
+            for v in videos
+        ]
+
+    @staticmethod
+    def _languages(session: Session) -> dict[str, list[str]]:
+        """Per video, the languages ordered by the first segment that uses each."""
+        first = func.min(SegmentRow.idx).label("first")
+        stmt = (
+            select(SegmentRow.video_id, SegmentRow.lang, first)
+            .where(SegmentRow.lang.is_not(None))
+            .group_by(SegmentRow.video_id, SegmentRow.lang)
+            .order_by(SegmentRow.video_id, first)
+        )
+        out: dict[str, list[str]] = {}
+        for video_id, lang, _ in session.execute(stmt):
+            out.setdefault(video_id, []).append(lang)
+        return out
+
+    def delete_video(self, video_id: str) -> bool:
+        """Delete a video and (by ON DELETE CASCADE) its segments, words and stages."""
+        with self._write.begin() as session:
+            result = session.execute(delete(Video).where(Video.id == video_id))
+        return bool(result.rowcount)
+
+    # -- transcripts --------------------------------------------------------------------
+
+    def save_transcript(self, t: Transcript, stage: str, settings_hash: str) -> None:
+        """Replace a video's transcript and mark `stage` done, all in one transaction.
+
+        A crash or error anywhere leaves the previous transcript and stage row untouched, so
+        a rerun never sees half a transcript marked as finished.
+        """
+        with self._write.begin() as session:
+            self._upsert_video(session, _video_values(t))
+            session.execute(delete(SegmentRow).where(SegmentRow.video_id == t.id))
+            seg_ids = self._insert_segments(session, t.id, t.segments)
+            self._insert_words(session, seg_ids, t.segments)
+            self._set_stage(session, t.id, stage, "done", settings_hash, None)
+
+    @staticmethod
+    def _insert_segments(session: Session, video_id: str, segments: Sequence[Segment]) -> list[int]:
+        """Bulk-insert segments; returns their primary keys in the order given."""
+        if not segments:
+            return []
+        rows = [_segment_values(video_id, s) for s in segments]
+        stmt = insert(SegmentRow.__table__).returning(
+            SegmentRow.__table__.c.id, sort_by_parameter_order=True
+        )
+        return list(session.scalars(stmt, rows))
+
+    @staticmethod
+    def _insert_words(session: Session, seg_ids: list[int], segments: Sequence[Segment]) -> None:
+        """Bulk-insert all words of all segments as one executemany."""
+        rows = [
+            _word_values(seg_id, i, w)
+            for seg_id, seg in zip(seg_ids, segments, strict=True)
+            for i, w in enumerate(seg.words)
+        ]
+        if rows:
+            session.execute(insert(WordRow.__table__), rows)
+
+    def load_transcript(self, video_id: str) -> Transcript | None:
+        """The stored transcript of a video, or None if the video is unknown."""
+        with self._read.begin() as session:
+            video = session.get(Video, video_id)
+            if video is None:
+                return None
+            segs = session.execute(
+                select(SegmentRow).where(SegmentRow.video_id == video_id).order_by(SegmentRow.idx)
+            ).scalars()
+            segs = list(segs)
+            words = self._load_words(session, video_id)
+        segments = tuple(_segment_record(s, words.get(s.id, ())) for s in segs)
+        return Transcript(
+            id=video.id,
+            source=video.source,
+            duration=video.duration,
+            description=video.description,
+            title=video.title,
+            segments=segments,
+        )
+
+    @staticmethod
+    def _load_words(session: Session, video_id: str) -> dict[int, list[Word]]:
+        """All words of a video in one query, grouped by segment pk, in word order."""
+        w = WordRow.__table__.c
+        stmt = (
+            select(w.segment_id, w.start, w.end, w.word, w.prob)
+            .join(SegmentRow, SegmentRow.id == w.segment_id)
+            .where(SegmentRow.video_id == video_id)
+            .order_by(w.segment_id, w.idx)
+        )
+        out: dict[int, list[Word]] = {}
+        for seg_id, start, end, word, prob in session.execute(stmt):
+            out.setdefault(seg_id, []).append(Word(start=start, end=end, word=word, prob=prob))
+        return out
+
+    # -- stages -------------------------------------------------------------------------
+
+    def stage_done(self, video_id: str, stage: str, settings_hash: str) -> bool:
+        """True if `stage` finished for this video with exactly these settings."""
+        with self._read.begin() as session:
+            row = session.get(StageRow, (video_id, stage))
+            return row is not None and row.status == "done" and row.settings_hash == settings_hash
+
+    def mark_stage(
+        self,
+        video_id: str,
+        stage: str,
+        status: str,
+        settings_hash: str,
+        error: str | None = None,
+    ) -> None:
+        """Record a stage as running, done or failed. The video row must already exist."""
+        with self._write.begin() as session:
+            self._set_stage(session, video_id, stage, status, settings_hash, error)
+
+    @staticmethod
+    def _set_stage(
+        session: Session,
+        video_id: str,
+        stage: str,
+        status: str,
+        settings_hash: str,
+        error: str | None,
+    ) -> None:
+        """Upsert a stage row: 'running' restarts the clock, 'done'/'failed' stop it."""
+        if status not in STAGE_STATUSES:
+            raise ValueError(f"stage status must be one of {STAGE_STATUSES}, not {status!r}")
+        row = session.get(StageRow, (video_id, stage))
+        if row is None:
+            row = StageRow(video_id=video_id, stage=stage)
+            session.add(row)
+        now = utcnow()
+        row.status = status
+        row.settings_hash = settings_hash
+        row.error = error
+        if status == "running":
+            row.started_at, row.finished_at = now, None
+        else:
+            row.finished_at = now
+
+    def stage_rows(self, video_id: str) -> list[dict[str, Any]]:
+        """Every stage row of a video as plain dicts, in the order the stages started."""
+        order = func.coalesce(StageRow.started_at, StageRow.finished_at)
+        with self._read.begin() as session:
+            rows = session.scalars(
+                select(StageRow)
+                .where(StageRow.video_id == video_id)
+                .order_by(order, StageRow.stage)
+            )
+            return [_stage_dict(r) for r in rows]
+
+
+def _video_values(t: Transcript) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "source": t.source,
+        "duration": t.duration,
+        "title": t.title,
+        "description": t.description,
+    }
+
+
+def _segment_values(video_id: str, s: Segment) -> dict[str, Any]:
+    return {
+        "video_id": video_id,
+        "idx": s.id,
+        "start": s.start,
+        "end": s.end,
+        "text": s.text,
+        "lang": s.lang,
+        "lang_prob": s.lang_prob,
+        "avg_logprob": s.avg_logprob,
+    }
+
+
+def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:
+    return {
+        "segment_id": segment_pk,
+        "idx": idx,
+        "start": w.start,
+        "end": w.end,
+        "word": w.word,
+        "prob": w.prob,
+    }
+
+
+def _segment_record(s: SegmentRow, words: Sequence[Word]) -> Segment:
+    return Segment(
+        id=s.idx,
+        start=s.start,
+        end=s.end,
+        text=s.text,
+        lang=s.lang,
+        lang_prob=s.lang_prob,
+        avg_logprob=s.avg_logprob,
+        words=tuple(words),
+    )
+
+
+def _stage_dict(r: StageRow) -> dict[str, Any]:
+    return {
+        "video_id": r.video_id,
+        "stage": r.stage,
+        "status": r.status,
+        "settings_hash": r.settings_hash,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+        "error": r.error,
+    }
