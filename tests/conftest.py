@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -56,3 +57,17 @@ def seed_page() -> Path:
     if not path.exists():
         pytest.skip(f"seed page not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def llm_url():
+    """API base URL of a real local llama.cpp server running SmolLM2 (session-wide)."""
+    from tests.llm_server import llama_server, server_available
+
+    reason = server_available()
+    if reason and os.environ.get("VIDEOBRIEF_REQUIRE_LLM"):
+        pytest.fail(f"VIDEOBRIEF_REQUIRE_LLM is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+    with llama_server() as url:
+        yield url

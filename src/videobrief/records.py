@@ -23,6 +23,7 @@ class Word(Record):
     end: float
     word: str
     prob: float = Field(ge=0.0, le=1.0)
+    low_conf: bool = False
 
 
 class Segment(Record):
@@ -40,6 +41,10 @@ class Segment(Record):
     lang_prob: float | None = None
     avg_logprob: float | None = None
     words: tuple[Word, ...] = ()
+    # The English track, beside the original and never instead of it.
+    english: str | None = None
+    english_source: str | None = None  # "speech-translate" | "mt" | "llm" | "original"
+    flags: tuple[str, ...] = ()
 
 
 class MediaInfo(Record):
