@@ -261,3 +261,10 @@ def test_guess_script_lang():
     assert guess_script_lang("Hello, world") == "en"
     assert guess_script_lang("12:30 — 45") is None
     assert guess_script_lang("你好世界") is None
+
+
+def test_srt_block_without_timing_line_is_rejected(tmp_path):
+    path = tmp_path / "lost-timing.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nhello\n\n2\nno timing here\nworld\n")
+    with pytest.raises(BadInput, match="block 2: no timing line"):
+        import_transcript(path, "x" * 64)

@@ -41,6 +41,8 @@ _TIMED_LINE = re.compile(
 )
 _SRT_TIMING = re.compile(r"^[ \t]*\d+:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->", re.MULTILINE)
 # A timing-shaped line inside SRT content means the srt library swallowed a broken block.
+# A blank line then a bare block number inside a subtitle's text: the next block lost its timing.
+_SWALLOWED_INDEX = re.compile(r"\n\s*\n\s*\d+\s*(\n|$)")
 _SWALLOWED_TIMING = re.compile(r"^\s*\S*\d\S*:\S*\s*-->\s*\S*:\S*\s*$")
 _SRT_FORMAT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 _VTT_TAG = re.compile(r"<[^>\n]*>")
@@ -206,6 +208,8 @@ def _srt_cue(sub: srt.Subtitle, name: str, block: int) -> _Cue:
     for line in lines:
         if _SWALLOWED_TIMING.match(line):
             raise BadInput(f"{name}: malformed SRT at block {block + 1}: bad timing {line!r}")
+    if _SWALLOWED_INDEX.search(sub.content):
+        raise BadInput(f"{name}: malformed SRT at block {block + 1}: no timing line")
     text = _SRT_FORMAT_TAG.sub("", " ".join(line for line in lines if line))
     return _Cue(sub.start.total_seconds(), sub.end.total_seconds(), " ".join(text.split()))
 
