@@ -7,6 +7,7 @@ import importlib.util
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,24 +57,28 @@ def llama_server(startup_timeout: float = 120.0) -> Iterator[str]:
         "--n_ctx",
         "4096",
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama server exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("llama server did not start in time")
-        yield base
-    finally:
-        proc.terminate()
+    # The server logs a lot; a pipe nobody reads would fill and freeze it, so use a file.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            yield _wait_ready(proc, log, f"http://127.0.0.1:{port}/v1", startup_timeout)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_ready(proc: subprocess.Popen, log, base: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"llama server exited: {log.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"{base}/models", timeout=1.0).status_code == 200:
+                return base
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise RuntimeError("llama server did not start in time")
