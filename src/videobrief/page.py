@@ -28,7 +28,17 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def glued(word: str) -> bool:
+    """True for a word token that attaches to the previous one ("80" "-е", "2024" "-2026.").
+
+    Words are stored without Whisper's leading space; punctuation and hyphen-led tokens are the
+    ones that had none.
+    """
+    return bool(word) and word[0] in "-–,.;:!?)»”%"
+
+
 _ENV.filters["clock"] = clock
+_ENV.filters["glued"] = glued
 
 
 def render_page(transcript: Transcript) -> str:
