@@ -11,7 +11,8 @@ out over it, never from the claimed label), Russian pieces that came out as Engl
 WER per language (case, punctuation and ё→е normalised). Then the time of (c) against (a), with
 (c)'s time split by step, and the English track (speech-translate) timed separately: it is its
 own stage. The same speech-stage ratio on the one-language demo video is printed as a
-control: there the windows are as long as plain faster-whisper's. Timings are the best of `--repeats` runs, since the CPU here is shared.
+control: there the windows are as long as plain faster-whisper's. Timings are the best of
+`--repeats` runs, since the CPU here is shared.
 """
 
 from __future__ import annotations
