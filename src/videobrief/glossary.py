@@ -87,6 +87,10 @@ def _forms(terms: tuple[Term, ...]) -> list[str]:
     return forms
 
 
+def _is_acronym(form: str) -> bool:
+    return len(form) >= 2 and form.isupper() and " " not in form
+
+
 def _threshold(stem_len: int) -> int:
     if stem_len < 4:
         return 0
@@ -137,6 +141,11 @@ def _snap_tokens(tokens: list[str], terms: tuple[Term, ...]) -> dict[int, str]:
             if any(m is None for m in matches):
                 continue
             if all(m[0] == 0 for m in matches):  # already the term, inflected or recased
+                # ...except an acronym heard as a word ("Брикс"): write it as the glossary does
+                word = tokens[start]
+                acronym = len(parts) == 1 and _is_acronym(form)
+                if acronym and word != form and normalise(word) == normalise(form):
+                    changes.setdefault(start, form)
                 continue
             for k, m in enumerate(matches):
                 if tokens[start + k] != m[1] and start + k not in changes:
