@@ -134,11 +134,22 @@ def transcribe(
     done = 0.0
     segments: list[Segment] = []
     for window in windows:
-        segments.extend(_checked_window(audio, model, window, opts, candidates, timings))
+        decoded = _checked_window(audio, model, window, opts, candidates, timings)
+        segments.extend(s for s in decoded if over_speech(s, units))
         done += (window.end - window.start) / SAMPLE_RATE
         if progress:
             progress(done, total)
     return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
+
+
+def over_speech(seg: Segment, units: list[Region]) -> bool:
+    """True if the segment overlaps some VAD speech region.
+
+    A window spans the short pauses between its units; text Whisper places wholly inside
+    such a pause is over audio VAD called silence, and is never emitted.
+    """
+    start, end = seg.start * SAMPLE_RATE, seg.end * SAMPLE_RATE
+    return any(u.start < end and start < u.end for u in units)
 
 
 def file_candidates(
