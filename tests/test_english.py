@@ -16,6 +16,7 @@ from videobrief.english import (
     english_track,
     make_backend,
     parse_llm_answer,
+    plausible_english,
 )
 from videobrief.errors import VideobriefError
 from videobrief.ingest import decode_audio
@@ -62,13 +63,23 @@ def test_llm_answers_map_back_strictly_by_id():
     assert parse_llm_answer('{"translations": {"id": 3}}', asked) == {}
 
 
+def test_llm_answers_that_are_not_english_are_refused():
+    original = "Думаю, что нам есть, что предъявить гражданам наших стран."
+    assert plausible_english("I think we have something to show our citizens.", original)
+    assert not plausible_english(original, original)  # copied back
+    assert not plausible_english("Думаю, нам есть что показать", original)  # still Russian
+    assert not plausible_english("<English text>", original)  # the prompt's placeholder
+
+
 def test_llm_backend_against_a_real_llama_server(llm_url, fixture_segments):
     audio, segments = fixture_segments
     backend = LLMTranslator(ChatClient(llm_url, "smollm2"), batch_size=2)
     non_english = [s for s in segments if s.lang != "en"]
     found = backend.translate(non_english, None)
     assert set(found) <= {s.id for s in non_english}
-    assert all(isinstance(v, str) and v.strip() for v in found.values())
+    for sid, text in found.items():
+        original = next(s.text for s in non_english if s.id == sid)
+        assert plausible_english(text, original)
     out = english_track(segments, backend, None)
     assert [s.text for s in out] == [s.text for s in segments]
     for seg in out:

@@ -7,7 +7,8 @@ Backends share one small protocol, `translate(segments, audio) -> {segment id: E
 - `CT2Translator`: a CTranslate2 text-translation model folder (OPUS-MT or NLLB converted) with
   its sentencepiece tokenizer, for users who have one. Labelled "mt".
 - `LLMTranslator`: any OpenAI-compatible chat endpoint, batched with segment ids. Its answer
-  is untrusted: only ids that were asked for, each once, with a non-empty string, are accepted.
+  is untrusted: only ids that were asked for, each once, with a non-empty string that reads as
+  English (not the source copied back, not Cyrillic, not the prompt's placeholder) are accepted.
 
 A backend may leave a segment out (an LLM that skipped an id). `english_track` then asks the
 fallback backend (speech-translate, when there is audio) for exactly those segments, and flags
@@ -32,6 +33,7 @@ from videobrief.errors import VideobriefError
 from videobrief.glossary import Term, snap_text
 from videobrief.llm import ChatClient, LLMError
 from videobrief.records import Segment
+from videobrief.speech.textcheck import script_of
 from videobrief.speech.vad import SAMPLE_RATE
 
 ENGLISH = "en"
@@ -211,7 +213,10 @@ class LLMTranslator:
                 )
             except LLMError:
                 continue  # these segments fall back; one bad batch must not sink the track
-            out.update(parse_llm_answer(answer, {s.id for s in batch}))
+            texts = {s.id: s.text for s in batch}
+            for sid, text in parse_llm_answer(answer, set(texts)).items():
+                if plausible_english(text, texts[sid]):
+                    out[sid] = text
         return out
 
     def _messages(self, batch: list[Segment]) -> list[dict[str, str]]:
@@ -235,6 +240,18 @@ def _schema(ids: list[int]) -> dict:
         "properties": {"translations": {"type": "array", "items": item}},
         "required": ["translations"],
     }
+
+
+def plausible_english(text: str, original: str) -> bool:
+    """Reject what a small model returns instead of a translation.
+
+    The source copied back, text still in Cyrillic, or the prompt's placeholder ("<English
+    text>") is not an English track; such a segment falls back or is flagged instead.
+    """
+    stripped = text.strip()
+    if not stripped or stripped == original.strip() or stripped.startswith("<"):
+        return False
+    return script_of(stripped) != "cyrl"
 
 
 _JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
