@@ -241,7 +241,7 @@ def test_open_twice_is_idempotent(tmp_path: Path) -> None:
         assert s.load_transcript(VID) == make_transcript()
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
-                ("0001",)
+                ("0002_english_track",)
             ]
 
 
@@ -305,3 +305,28 @@ def test_constraint_names_match_models(store: Store) -> None:
             " '2020-01-01', '2020-01-01')"
         )
         conn.exec_driver_sql("INSERT INTO stages VALUES ('v', 'x', 'bogus', 'h', NULL, NULL, NULL)")
+
+
+def test_english_track_fields_round_trip(store: Store) -> None:
+    """Migration 0002: english, english_source, flags and words.low_conf survive the store."""
+    base = make_transcript()
+    segs = list(base.segments)
+    segs[0] = segs[0].model_copy(
+        update={
+            "english": "I give the floor to Maxim Vladimirovich",
+            "english_source": "speech-translate",
+            "flags": ("glossary:Лавров<-Лавро", "loop-cut"),
+            "words": tuple(
+                w.model_copy(update={"low_conf": i == 0}) for i, w in enumerate(segs[0].words)
+            ),
+        }
+    )
+    segs[1] = segs[1].model_copy(update={"english": segs[1].text, "english_source": "original"})
+    t = base.model_copy(update={"segments": tuple(segs)})
+    store.save_transcript(t, "english", "e1")
+    loaded = store.load_transcript(VID)
+    assert loaded == t
+    assert loaded.segments[0].flags == ("glossary:Лавров<-Лавро", "loop-cut")
+    assert [w.low_conf for w in loaded.segments[0].words] == [True, False]
+    assert loaded.segments[2].english is None and loaded.segments[2].flags == ()
+    assert store.stage_done(VID, "english", "e1")

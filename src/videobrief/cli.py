@@ -19,7 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from videobrief import exports, page
+from videobrief.english import EnglishOptions
 from videobrief.errors import BadInput, VideobriefError
+from videobrief.glossary import load_glossary
 from videobrief.pipeline import Event, RunConfig, process, publish
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
@@ -36,6 +38,15 @@ DataDir = Annotated[
         "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
     ),
 ]
+
+
+class Translate(StrEnum):
+    """English-track backends: Whisper speech-translate, CTranslate2 text MT, an LLM, none."""
+
+    speech = "speech"
+    mt = "mt"
+    llm = "llm"
+    none = "none"
 
 
 class Format(StrEnum):
@@ -96,12 +107,41 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per result on stdout.")
     ] = False,
+    glossary: Annotated[
+        Path | None, typer.Option(help="Names file: one term a line, optional '= English form'.")
+    ] = None,
+    translate: Annotated[
+        Translate, typer.Option(help="English track backend for non-English segments.")
+    ] = Translate.speech,
+    mt_model: Annotated[
+        str | None, typer.Option(help="CTranslate2 translation model folder (--translate mt).")
+    ] = None,
+    llm_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible API base, e.g. http://host:8080/v1.")
+    ] = None,
+    llm_model: Annotated[str | None, typer.Option(help="Model name at --llm-url.")] = None,
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
-    speech = SpeechOptions(model=model, language=language, languages=candidates)
+    try:
+        terms = load_glossary(glossary) if glossary else ()
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    speech = SpeechOptions(model=model, language=language, languages=candidates, glossary=terms)
+    english = EnglishOptions(
+        backend=translate.value,
+        mt_model=mt_model,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        glossary=terms,
+    )
     config = RunConfig(
-        data_dir=data_dir, cache_dir=_cache_dir(data_dir), speech=speech, cpu_threads=threads
+        data_dir=data_dir,
+        cache_dir=_cache_dir(data_dir),
+        speech=speech,
+        english=english,
+        cpu_threads=threads,
     )
     store = Store.open(data_dir)
     worst = 0

@@ -48,4 +48,6 @@ def render_page(transcript: Transcript) -> str:
         t=transcript,
         languages=[LANGUAGE_NAMES.get(code, code) for code in transcript.languages],
         low_conf=0.5,
+        # Two columns only when there is an English track that differs from the original.
+        dual=any(s.english and s.english_source != "original" for s in transcript.segments),
     )

@@ -2,6 +2,7 @@
 
     source ─┬─ media file ──→ ingest (probe, sha256) → decode → speech ─┐
             └─ transcript ──→ import ───────────────────────────────────┴→ store → publish
+    speech → english (its own settings hash: a new translation backend re-runs only it)
 
 A stage's result is stored in one transaction together with the hash of the settings that
 made it; a rerun with the same bytes and settings loads it instead of recomputing, and a job
@@ -15,8 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from videobrief import exports, importers, ingest, page
-from videobrief.records import Transcript
+from videobrief.english import EnglishOptions, english_track, make_backend
+from videobrief.records import MediaInfo, Transcript
 from videobrief.speech.asr import SpeechOptions, transcribe
 from videobrief.speech.model import load_model
 from videobrief.store import Store
@@ -46,6 +50,7 @@ class RunConfig:
     data_dir: Path
     cache_dir: Path
     speech: SpeechOptions = SpeechOptions()
+    english: EnglishOptions = EnglishOptions()
     cpu_threads: int = 2
 
 
@@ -81,12 +86,31 @@ def _transcribe(source: Path, store: Store, config: RunConfig, on_event: OnEvent
     info = ingest.probe(source)
     on_event(Event(str(source), "ingest", 0.0, info.duration))
     settings = config.speech.settings_hash()
+    transcript: Transcript | None = None
+    audio: np.ndarray | None = None
     if store.stage_done(info.sha256, "speech", settings):
-        cached = store.load_transcript(info.sha256)
-        if cached is not None:
+        transcript = store.load_transcript(info.sha256)
+        if transcript is not None:
             on_event(Event(str(source), "speech", 1, 1, "file", "reused stored result"))
-            return RunResult(cached, reused=True)
-    audio = ingest.decode_audio(source, info.duration)
+    speech_reused = transcript is not None
+    if transcript is None:
+        audio = ingest.decode_audio(source, info.duration)
+        transcript = _speech(source, info, audio, store, config, on_event)
+    transcript, english_reused = _english(
+        source, transcript, audio, speech_reused, store, config, on_event
+    )
+    return RunResult(transcript, reused=speech_reused and english_reused)
+
+
+def _speech(
+    source: Path,
+    info: MediaInfo,
+    audio: np.ndarray,
+    store: Store,
+    config: RunConfig,
+    on_event: OnEvent,
+) -> Transcript:
+    settings = config.speech.settings_hash()
     duration = len(audio) / ingest.SAMPLE_RATE
     on_event(Event(str(source), "ingest", duration, duration))
     # Only a file that decoded completely gets a row: bad input leaves nothing behind.
@@ -107,7 +131,40 @@ def _transcribe(source: Path, store: Store, config: RunConfig, on_event: OnEvent
         segments=tuple(segments),
     )
     store.save_transcript(transcript, stage="speech", settings_hash=settings)
-    return RunResult(transcript, reused=False)
+    return transcript
+
+
+def _english(
+    source: Path,
+    transcript: Transcript,
+    audio: np.ndarray | None,
+    speech_reused: bool,
+    store: Store,
+    config: RunConfig,
+    on_event: OnEvent,
+) -> tuple[Transcript, bool]:
+    """The English track over the speech result; reused only if speech was reused too."""
+    settings = config.english.settings_hash(config.speech.settings_hash())
+    if speech_reused and store.stage_done(transcript.id, "english", settings):
+        on_event(Event(str(source), "english", 1, 1, "segment", "reused stored result"))
+        return transcript, True
+    store.mark_stage(transcript.id, "english", "running", settings)
+    needs_model = config.english.backend != "none"
+    model = (
+        load_model(config.speech.model, str(config.cache_dir), config.cpu_threads)
+        if needs_model
+        else None
+    )
+    backend, fallback = make_backend(config.english, model)
+    if audio is None and model is not None:
+        audio = ingest.decode_audio(source, transcript.duration)
+    todo = sum(1 for s in transcript.segments if s.lang != "en")
+    on_event(Event(str(source), "english", 0, todo, "segment"))
+    segments = english_track(transcript.segments, backend, audio, fallback, config.english.glossary)
+    transcript = transcript.model_copy(update={"segments": tuple(segments)})
+    store.save_transcript(transcript, stage="english", settings_hash=settings)
+    on_event(Event(str(source), "english", todo, todo, "segment"))
+    return transcript, False
 
 
 def publish(transcript: Transcript, out_dir: Path) -> Path:

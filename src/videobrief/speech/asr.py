@@ -1,22 +1,31 @@
 """Speech to segments: VAD units → language per unit → same-language windows → Whisper.
 
 Every window is decoded with its own language fixed and `task="transcribe"`, never a silent
-translate, so a Russian passage stays Russian text whatever the file started with.
+translate, so a Russian passage stays Russian text whatever the file started with. The decoded
+text is then checked (script, and lingua among the candidates): a window whose text shows
+another language is decoded again in that language and kept only if the text then agrees;
+otherwise the first decode stays, flagged "lang-mismatch". Every segment passes the
+hallucination guards, and, with a glossary, the near-miss snap.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from faster_whisper import WhisperModel
 from pydantic import BaseModel, ConfigDict
 
+from videobrief.glossary import Term, hotwords, snap_segment
 from videobrief.records import Segment, Word
+from videobrief.speech.guards import guard_segment, is_prompt_echo
 from videobrief.speech.language import LangGuess, detect_units, smooth
+from videobrief.speech.textcheck import agrees, script_for_lang, script_of
 from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
 
 # Called with (speech seconds done, speech seconds in total).
@@ -35,11 +44,30 @@ class SpeechOptions(BaseModel):
     max_unit_s: float = 10.0
     max_window_s: float = 30.0
     max_gap_s: float = 3.0
+    glossary: tuple[Term, ...] = ()
 
     def settings_hash(self) -> str:
-        """A stable hash of the options: same options + same audio = reuse the stored result."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """A stable hash of the options: same options + same audio = reuse the stored result.
+
+        An empty glossary is left out, so adding the field did not change existing hashes.
+        """
+        dump = self.model_dump(mode="json", exclude=None if self.glossary else {"glossary"})
+        payload = json.dumps(dump, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+# Seconds spent per step of the speech stage: vad, language, decode, redecode.
+Timings = dict[str, float]
+
+
+@contextmanager
+def _timed(timings: Timings | None, step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[step] = timings.get(step, 0.0) + time.perf_counter() - start
 
 
 @dataclass(frozen=True)
@@ -90,28 +118,128 @@ def transcribe(
     model: WhisperModel,
     opts: SpeechOptions,
     progress: Progress | None = None,
+    timings: Timings | None = None,
 ) -> list[Segment]:
     """Transcribe 16 kHz mono float32 audio into segments with languages and word times."""
-    units = speech_regions(audio, opts.max_unit_s)
-    if opts.language:
-        guesses: list[LangGuess | None] = [None] * len(units)
-    else:
-        guesses = list(smooth(detect_units(model, audio, units, opts.languages)))
+    with _timed(timings, "vad"):
+        units = speech_regions(audio, opts.max_unit_s)
+    with _timed(timings, "language"):
+        if opts.language:
+            guesses: list[LangGuess | None] = [None] * len(units)
+        else:
+            guesses = list(smooth(detect_units(model, audio, units, opts.languages)))
     windows = plan_windows(units, guesses, opts)
+    candidates = file_candidates(windows, guesses, opts)
     total = sum((w.end - w.start) / SAMPLE_RATE for w in windows)
     done = 0.0
     segments: list[Segment] = []
     for window in windows:
-        segments.extend(_decode_window(audio, model, window, opts, first_id=len(segments)))
+        decoded = _checked_window(audio, model, window, opts, candidates, timings)
+        segments.extend(s for s in decoded if over_speech(s, units))
         done += (window.end - window.start) / SAMPLE_RATE
         if progress:
             progress(done, total)
-    return segments
+    return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
+
+
+def over_speech(seg: Segment, units: list[Region]) -> bool:
+    """True if the segment overlaps some VAD speech region.
+
+    A window spans the short pauses between its units; text Whisper places wholly inside
+    such a pause is over audio VAD called silence, and is never emitted.
+    """
+    start, end = seg.start * SAMPLE_RATE, seg.end * SAMPLE_RATE
+    return any(u.start < end and start < u.end for u in units)
+
+
+def file_candidates(
+    windows: list[Window], guesses: list[LangGuess | None], opts: SpeechOptions
+) -> tuple[str, ...]:
+    """Languages a window may be re-decoded in, most plausible first.
+
+    `--languages` decides when given. Otherwise the languages the file already shows (by
+    speech time), then the others the units' language ID ranked, by summed probability.
+    """
+    if opts.languages:
+        return tuple(opts.languages)
+    seen: dict[str, float] = {}
+    for w in windows:
+        seen[w.lang] = seen.get(w.lang, 0.0) + (w.end - w.start)
+    others: dict[str, float] = {}
+    for g in guesses:
+        for lang, p in g.top if g else ():
+            if lang not in seen:
+                others[lang] = others.get(lang, 0.0) + p
+    ranked = sorted(seen, key=lambda k: -seen[k]) + sorted(others, key=lambda k: -others[k])
+    return tuple(ranked)
+
+
+def _checked_window(
+    audio: np.ndarray,
+    model: WhisperModel,
+    window: Window,
+    opts: SpeechOptions,
+    candidates: tuple[str, ...],
+    timings: Timings | None,
+) -> list[Segment]:
+    """Decode a window; if its text shows another language, try that one and keep what agrees."""
+    with _timed(timings, "decode"):
+        first = _decode_window(audio, model, window, opts)
+    prompt = hotwords(opts.glossary, window.lang) if opts.glossary else None
+    if any(is_prompt_echo(seg.text, prompt) for seg, _ in first):
+        with _timed(timings, "redecode"):
+            first = _decode_window(audio, model, window, opts, use_glossary=False)
+    text = " ".join(seg.text for seg, _ in first)
+    if opts.language or agrees(text, window.lang, candidates):
+        return _finish(first, opts)
+    alt = _alternative(text, window.lang, candidates)
+    if alt is not None:
+        with _timed(timings, "redecode"):
+            second = _decode_window(audio, model, _relang(window, alt), opts)
+        if agrees(" ".join(seg.text for seg, _ in second), alt, candidates):
+            redone = [
+                (s.model_copy(update={"flags": (f"redecoded:{window.lang}->{alt}",)}), p)
+                for s, p in second
+            ]
+            return _finish(redone, opts)
+    flagged = [(s.model_copy(update={"flags": ("lang-mismatch",)}), p) for s, p in first]
+    return _finish(flagged, opts)
+
+
+def _alternative(text: str, lang: str, candidates: tuple[str, ...]) -> str | None:
+    """The first other candidate written in the script the text came back in."""
+    script = script_of(text)
+    for cand in candidates:
+        if cand != lang and (script is None or script_for_lang(cand) == script):
+            return cand
+    return None
+
+
+def _relang(window: Window, lang: str) -> Window:
+    return Window(window.start, window.end, lang, None, window.weight)
+
+
+def _finish(decoded: list[tuple[Segment, float]], opts: SpeechOptions) -> list[Segment]:
+    """Guards, then the glossary snap, on each decoded segment."""
+    out: list[Segment] = []
+    for seg, no_speech in decoded:
+        guarded = guard_segment(seg, no_speech)
+        if guarded is not None:
+            out.append(snap_segment(guarded, opts.glossary) if opts.glossary else guarded)
+    return out
 
 
 def _decode_window(
-    audio: np.ndarray, model: WhisperModel, window: Window, opts: SpeechOptions, first_id: int
-) -> list[Segment]:
+    audio: np.ndarray,
+    model: WhisperModel,
+    window: Window,
+    opts: SpeechOptions,
+    use_glossary: bool = True,
+) -> list[tuple[Segment, float]]:
+    """Decode one window in its language; segments (ids provisional) with no_speech_prob.
+
+    Glossary terms go in as `hotwords` unless `use_glossary` is off (after a prompt echo).
+    """
     offset = window.start / SAMPLE_RATE
     limit = window.end / SAMPLE_RATE
     raw, _info = model.transcribe(
@@ -122,8 +250,9 @@ def _decode_window(
         word_timestamps=True,
         vad_filter=False,
         condition_on_previous_text=False,
+        hotwords=hotwords(opts.glossary, window.lang) if opts.glossary and use_glossary else None,
     )
-    out: list[Segment] = []
+    out: list[tuple[Segment, float]] = []
     for seg in raw:
         text = seg.text.strip()
         if not text:
@@ -138,16 +267,15 @@ def _decode_window(
             for w in (seg.words or [])
             if w.word.strip()
         )
-        out.append(
-            Segment(
-                id=first_id + len(out),
-                start=round(offset + seg.start, 3),
-                end=round(min(offset + seg.end, limit), 3),
-                text=text,
-                lang=window.lang,
-                lang_prob=None if window.lang_prob is None else round(window.lang_prob, 4),
-                avg_logprob=round(float(seg.avg_logprob), 4),
-                words=words,
-            )
+        segment = Segment(
+            id=len(out),
+            start=round(offset + seg.start, 3),
+            end=round(min(offset + seg.end, limit), 3),
+            text=text,
+            lang=window.lang,
+            lang_prob=None if window.lang_prob is None else round(window.lang_prob, 4),
+            avg_logprob=round(float(seg.avg_logprob), 4),
+            words=words,
         )
+        out.append((segment, float(seg.no_speech_prob)))
     return out

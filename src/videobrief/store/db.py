@@ -347,14 +347,16 @@ class Store:
         """All words of a video in one query, grouped by segment pk, in word order."""
         w = WordRow.__table__.c
         stmt = (
-            select(w.segment_id, w.start, w.end, w.word, w.prob)
+            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf)
             .join(SegmentRow, SegmentRow.id == w.segment_id)
             .where(SegmentRow.video_id == video_id)
             .order_by(w.segment_id, w.idx)
         )
         out: dict[int, list[Word]] = {}
-        for seg_id, start, end, word, prob in session.execute(stmt):
-            out.setdefault(seg_id, []).append(Word(start=start, end=end, word=word, prob=prob))
+        for seg_id, start, end, word, prob, low in session.execute(stmt):
+            out.setdefault(seg_id, []).append(
+                Word(start=start, end=end, word=word, prob=prob, low_conf=bool(low))
+            )
         return out
 
     # -- stages -------------------------------------------------------------------------
@@ -434,6 +436,9 @@ def _segment_values(video_id: str, s: Segment) -> dict[str, Any]:
         "lang": s.lang,
         "lang_prob": s.lang_prob,
         "avg_logprob": s.avg_logprob,
+        "english": s.english,
+        "english_source": s.english_source,
+        "flags": list(s.flags) or None,
     }
 
 
@@ -445,6 +450,7 @@ def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:
         "end": w.end,
         "word": w.word,
         "prob": w.prob,
+        "low_conf": w.low_conf,
     }
 
 
@@ -458,6 +464,9 @@ def _segment_record(s: SegmentRow, words: Sequence[Word]) -> Segment:
         lang_prob=s.lang_prob,
         avg_logprob=s.avg_logprob,
         words=tuple(words),
+        english=s.english,
+        english_source=s.english_source,
+        flags=tuple(s.flags or ()),
     )
 
 

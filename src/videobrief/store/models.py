@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -113,6 +115,10 @@ class SegmentRow(Base):
     lang: Mapped[str | None] = mapped_column(String(16))
     lang_prob: Mapped[float | None] = mapped_column(Float)
     avg_logprob: Mapped[float | None] = mapped_column(Float)
+    # The English track (migration 0002_english_track); flags is a JSON list of strings.
+    english: Mapped[str | None] = mapped_column(Text)
+    english_source: Mapped[str | None] = mapped_column(String(32))
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class WordRow(Base):
@@ -132,6 +138,7 @@ class WordRow(Base):
     end: Mapped[float] = mapped_column(Float)
     word: Mapped[str] = mapped_column(Text)
     prob: Mapped[float] = mapped_column(Float)
+    low_conf: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
 
 
 class StageRow(Base):

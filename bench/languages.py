@@ -1,0 +1,129 @@
+"""Code-switch fixture: videobrief's speech stage against plain faster-whisper, side by side.
+
+    .venv/bin/python bench/languages.py [--repeats 2] [--threads 2]
+
+Three systems on tests/fixtures/codeswitch.m4a, same bundled Whisper base model, beam 5, VAD:
+  (a) plain faster-whisper, language auto-detected once (its default);
+  (b) plain faster-whisper with `multilingual=True` (language per 30 s window);
+  (c) videobrief's speech stage (language per ≤10 s VAD unit, smoothing, text check).
+Per system: piece-level language accuracy (a piece's language judged from the text that came
+out over it, never from the claimed label), Russian pieces that came out as English text, and
+WER per language (case, punctuation and ё→е normalised). Then the time of (c) against (a), with
+(c)'s time split by step, and the English track (speech-translate) timed separately: it is its
+own stage. The same speech-stage ratio on the one-language demo video is printed as a
+control: there the windows are as long as plain faster-whisper's. Timings are the best of
+`--repeats` runs, since the CPU here is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.scoring import Score, TimedWord, assign_words, load_pieces, score  # noqa: E402
+from videobrief.english import SpeechTranslate, english_track  # noqa: E402
+from videobrief.ingest import decode_audio  # noqa: E402
+from videobrief.speech.asr import SpeechOptions, transcribe  # noqa: E402
+from videobrief.speech.model import load_model  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "codeswitch.m4a"
+DEMO = ROOT / "examples" / "demo.mp4"
+REFERENCE = ROOT / "tests" / "fixtures" / "codeswitch-reference.json"
+BEAM = 5
+
+
+def plain(model, audio, multilingual: bool) -> list[TimedWord]:
+    segments, _info = model.transcribe(
+        audio,
+        beam_size=BEAM,
+        vad_filter=True,
+        word_timestamps=True,
+        multilingual=multilingual,
+    )
+    return [TimedWord(w.start, w.end, w.word) for s in segments for w in (s.words or [])]
+
+
+def best_of(repeats: int, fn):
+    """(result of the last run, fastest wall time)."""
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return result, best
+
+
+def row(name: str, s: Score) -> str:
+    return (
+        f"{name:<34} {s.correct:>2}/{s.pieces:<2} {s.accuracy:>6.0%} {s.ru_as_en:>8} "
+        f"{s.missing:>7} {s.wer['ru']:>7.1%} {s.wer['en']:>7.1%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    pieces = load_pieces(REFERENCE)
+    audio = decode_audio(FIXTURE)
+    model = load_model("base", str(Path(tempfile.gettempdir()) / "videobrief-bench"), args.threads)
+    plain(model, audio[: 16000 * 5], False)  # warm-up: first call allocates
+
+    auto_words, t_plain = best_of(args.repeats, lambda: plain(model, audio, False))
+    multi_words, t_multi = best_of(1, lambda: plain(model, audio, True))
+    timings: dict[str, float] = {}
+    fastest: dict[str, float] = {}
+
+    def ours():
+        timings.clear()
+        segs = transcribe(audio, model, SpeechOptions(beam_size=BEAM), timings=timings)
+        if not fastest or sum(timings.values()) < sum(fastest.values()):
+            fastest.clear()
+            fastest.update(timings)
+        return segs
+
+    segments, t_ours = best_of(args.repeats, ours)
+    our_words = [TimedWord(w.start, w.end, w.word) for s in segments for w in s.words]
+    start = time.perf_counter()
+    english = english_track(segments, SpeechTranslate(model, BEAM), audio)
+    t_english = time.perf_counter() - start
+
+    header = f"{'system':<34} {'pieces':>5} {'acc':>6} {'ru->en':>8} {'missing':>7} "
+    print(f"code-switch fixture: {len(audio) / 16000:.1f} s, {len(pieces)} reference pieces")
+    print(header + f"{'WER ru':>7} {'WER en':>7}")
+    print(row("(a) faster-whisper, language auto", score(pieces, assign_words(pieces, auto_words))))
+    print(row("(b) faster-whisper, multilingual", score(pieces, assign_words(pieces, multi_words))))
+    print(row("(c) videobrief speech stage", score(pieces, assign_words(pieces, our_words))))
+    print()
+    print(f"time, best of {args.repeats}: plain faster-whisper + VAD (a) {t_plain:.1f} s;")
+    print(f"  (b) multilingual {t_multi:.1f} s (1 run)")
+    print(f"  videobrief speech stage (c) {t_ours:.1f} s; ratio (c)/(a) = {t_ours / t_plain:.2f}")
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in fastest.items())
+    print(f"  (c) by step: {steps}")
+    demo = decode_audio(DEMO)
+    _, t_demo_plain = best_of(args.repeats, lambda: plain(model, demo, False))
+    _, t_demo_ours = best_of(
+        args.repeats, lambda: transcribe(demo, model, SpeechOptions(beam_size=BEAM))
+    )
+    print(
+        f"one-language control, examples/demo.mp4 ({len(demo) / 16000:.0f} s): plain "
+        f"{t_demo_plain:.1f} s, videobrief {t_demo_ours:.1f} s, "
+        f"ratio {t_demo_ours / t_demo_plain:.2f}"
+    )
+    translated = sum(1 for s in english if s.english_source == "speech-translate")
+    print(
+        f"english stage (speech-translate of {translated} segments, separate stage): "
+        f"{t_english:.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

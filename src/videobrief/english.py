@@ -1,0 +1,363 @@
+"""The English track: an `english` text beside every segment, never instead of its original.
+
+Backends share one small protocol, `translate(segments, audio) -> {segment id: English}`:
+
+- `SpeechTranslate` (default, offline): Whisper `task="translate"` on each segment's own audio.
+  The only offline ru→en path here; a rough gist (see MODELS.md), labelled "speech-translate".
+- `CT2Translator`: a CTranslate2 text-translation model folder (OPUS-MT or NLLB converted) with
+  its sentencepiece tokenizer, for users who have one. Labelled "mt".
+- `LLMTranslator`: any OpenAI-compatible chat endpoint, batched with segment ids. Its answer
+  is untrusted: only ids that were asked for, each once, with a non-empty string that reads as
+  English (not the source copied back, not Cyrillic, not the prompt's placeholder) are accepted.
+
+A backend may leave a segment out (an LLM that skipped an id). `english_track` then asks the
+fallback backend (speech-translate, when there is audio) for exactly those segments, and flags
+a segment "english:missing" if nothing could translate it. English segments copy their text
+("original").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from faster_whisper import WhisperModel
+
+from videobrief.errors import VideobriefError
+from videobrief.glossary import Term, snap_text
+from videobrief.llm import ChatClient, LLMError
+from videobrief.records import Segment
+from videobrief.speech.textcheck import script_of
+from videobrief.speech.vad import SAMPLE_RATE
+
+ENGLISH = "en"
+MISSING = "english:missing"
+
+
+class EnglishBackend(Protocol):
+    """Translate non-English segments; return English text by segment id (may omit some)."""
+
+    source: str  # the `english_source` label of what it produces
+
+    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+        """English for as many of `segments` as this backend can do."""
+        ...
+
+
+@dataclass(frozen=True)
+class EnglishOptions:
+    """What changes the English track, and so its cache key (the speech stage's is separate)."""
+
+    backend: str = "speech"  # "speech" | "mt" | "llm" | "none"
+    mt_model: str | None = None
+    llm_url: str | None = None
+    llm_model: str | None = None
+    beam_size: int = 5
+    glossary: tuple[Term, ...] = ()
+    llm_batch: int = 8
+
+    def settings_hash(self, speech_hash: str) -> str:
+        """Hash of these options and the speech result they translate."""
+        payload = json.dumps(
+            {
+                "speech": speech_hash,
+                "backend": self.backend,
+                "mt_model": self.mt_model,
+                "llm": [self.llm_url, self.llm_model, self.llm_batch],
+                "beam": self.beam_size,
+                "glossary": [[t.term, t.english] for t in self.glossary],
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+# -- backends ---------------------------------------------------------------------------
+
+
+@dataclass
+class SpeechTranslate:
+    """Whisper speech→English on each segment's own audio, in the segment's language."""
+
+    model: WhisperModel
+    beam_size: int = 5
+    source: str = "speech-translate"
+
+    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+        if audio is None:
+            return {}
+        out: dict[int, str] = {}
+        for seg in segments:
+            clip = audio[int(seg.start * SAMPLE_RATE) : int(seg.end * SAMPLE_RATE)]
+            if clip.size == 0:
+                continue
+            raw, _ = self.model.transcribe(
+                clip,
+                language=seg.lang,
+                task="translate",
+                beam_size=self.beam_size,
+                vad_filter=False,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+            )
+            text = " ".join(s.text.strip() for s in raw).strip()
+            if text:
+                out[seg.id] = text
+        return out
+
+
+# NLLB names languages with script; OPUS-MT models are one language pair and need no codes.
+NLLB_CODES = {"ru": "rus_Cyrl", "uk": "ukr_Cyrl", "be": "bel_Cyrl", "en": "eng_Latn"}
+
+
+@dataclass
+class CT2Translator:
+    """A CTranslate2 translation model folder: `model.bin` plus sentencepiece model(s).
+
+    OPUS-MT conversions carry `source.spm`/`target.spm`; NLLB carries one
+    `sentencepiece.bpe.model` and wants language tokens.
+    """
+
+    folder: Path
+    source: str = "mt"
+    _translator: object = field(init=False, repr=False)
+    _src: object = field(init=False, repr=False)
+    _tgt: object = field(init=False, repr=False)
+    _nllb: bool = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import ctranslate2
+        import sentencepiece
+
+        folder = Path(self.folder)
+        if not folder.is_dir():
+            raise VideobriefError(f"--mt-model {folder}: no such folder")
+        if not (folder / "model.bin").is_file():
+            raise VideobriefError(
+                f"--mt-model {folder}: no model.bin; give a folder made by "
+                "ct2-transformers-converter (OPUS-MT or NLLB)"
+            )
+        if (folder / "source.spm").is_file() and (folder / "target.spm").is_file():
+            src_path, tgt_path, self._nllb = folder / "source.spm", folder / "target.spm", False
+        elif (folder / "sentencepiece.bpe.model").is_file():
+            src_path = tgt_path = folder / "sentencepiece.bpe.model"
+            self._nllb = True
+        else:
+            raise VideobriefError(
+                f"--mt-model {folder}: no tokenizer (source.spm + target.spm for OPUS-MT, "
+                "or sentencepiece.bpe.model for NLLB)"
+            )
+        try:
+            self._src = sentencepiece.SentencePieceProcessor(model_file=str(src_path))
+            self._tgt = sentencepiece.SentencePieceProcessor(model_file=str(tgt_path))
+        except (OSError, RuntimeError) as exc:
+            raise VideobriefError(f"--mt-model {folder}: unreadable tokenizer: {exc}") from exc
+        try:
+            self._translator = ctranslate2.Translator(str(folder), device="cpu")
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise VideobriefError(f"--mt-model {folder}: cannot load model: {exc}") from exc
+
+    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+        batch, prefixes = [], []
+        for seg in segments:
+            pieces = self._src.encode(seg.text, out_type=str)
+            if self._nllb:
+                pieces = [NLLB_CODES.get(seg.lang or "", "rus_Cyrl"), *pieces, "</s>"]
+                prefixes.append([NLLB_CODES[ENGLISH]])
+            batch.append(pieces)
+        if not batch:
+            return {}
+        results = self._translator.translate_batch(
+            batch, target_prefix=prefixes if self._nllb else None, beam_size=4
+        )
+        out: dict[int, str] = {}
+        for seg, result in zip(segments, results, strict=True):
+            tokens = [t for t in result.hypotheses[0] if t not in NLLB_CODES.values()]
+            text = self._tgt.decode(tokens).strip()
+            if text:
+                out[seg.id] = text
+        return out
+
+
+LLM_SYSTEM = (
+    "You translate transcript segments into English. Reply with JSON only: "
+    '{"translations": [{"id": <segment id>, "english": "<English text>"}]}, one entry per '
+    "segment, same ids, nothing added."
+)
+
+
+@dataclass
+class LLMTranslator:
+    """Batches of segments to a chat endpoint, answers mapped back strictly by id."""
+
+    client: ChatClient
+    batch_size: int = 8
+    glossary: tuple[Term, ...] = ()
+    source: str = "llm"
+
+    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for i in range(0, len(segments), self.batch_size):
+            batch = list(segments[i : i + self.batch_size])
+            try:
+                answer = self.client.complete(
+                    self._messages(batch),
+                    max_tokens=256 * len(batch),
+                    json_schema=_schema([s.id for s in batch]),
+                )
+            except LLMError:
+                continue  # these segments fall back; one bad batch must not sink the track
+            texts = {s.id: s.text for s in batch}
+            for sid, text in parse_llm_answer(answer, set(texts)).items():
+                if plausible_english(text, texts[sid]):
+                    out[sid] = text
+        return out
+
+    def _messages(self, batch: list[Segment]) -> list[dict[str, str]]:
+        names = [f"{t.term} = {t.english}" for t in self.glossary if t.english]
+        system = LLM_SYSTEM + (" Use these English names: " + "; ".join(names) if names else "")
+        payload = {"segments": [{"id": s.id, "lang": s.lang, "text": s.text} for s in batch]}
+        return [
+            {"role": "system", "content": system},
+            {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
+        ]
+
+
+def _schema(ids: list[int]) -> dict:
+    item = {
+        "type": "object",
+        "properties": {"id": {"type": "integer", "enum": ids}, "english": {"type": "string"}},
+        "required": ["id", "english"],
+    }
+    return {
+        "type": "object",
+        "properties": {"translations": {"type": "array", "items": item}},
+        "required": ["translations"],
+    }
+
+
+def plausible_english(text: str, original: str) -> bool:
+    """Reject what a small model returns instead of a translation.
+
+    The source copied back, text still in Cyrillic, or the prompt's placeholder ("<English
+    text>") is not an English track; such a segment falls back or is flagged instead.
+    """
+    stripped = text.strip()
+    if not stripped or stripped == original.strip() or stripped.startswith("<"):
+        return False
+    return script_of(stripped) != "cyrl"
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def parse_llm_answer(answer: str, asked: set[int]) -> dict[int, str]:
+    """Accept only well-formed entries for ids that were asked, each exactly once.
+
+    An id answered twice is dropped entirely (we cannot tell which answer is right); ids not
+    asked are ignored; anything unparsable yields nothing, so those segments fall back.
+    """
+    match = _JSON_OBJECT.search(answer)
+    if not match:
+        return {}
+    try:
+        data = json.loads(match.group(0))
+    except ValueError:
+        return {}
+    items = data.get("translations") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return {}
+    found: dict[int, str] = {}
+    twice: set[int] = set()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        sid, text = item.get("id"), item.get("english")
+        if isinstance(sid, str) and sid.strip().isdigit():
+            sid = int(sid)
+        if not isinstance(sid, int) or sid not in asked:
+            continue
+        if not isinstance(text, str) or not text.strip():
+            continue
+        if sid in found:
+            twice.add(sid)
+        found[sid] = text.strip()
+    return {sid: text for sid, text in found.items() if sid not in twice}
+
+
+# -- the track --------------------------------------------------------------------------
+
+
+def english_track(
+    segments: Sequence[Segment],
+    backend: EnglishBackend | None,
+    audio: np.ndarray | None = None,
+    fallback: EnglishBackend | None = None,
+    glossary: tuple[Term, ...] = (),
+) -> list[Segment]:
+    """Every segment with `english`/`english_source` set; the original `text` untouched.
+
+    With no backend (`--translate none`) only English segments get their copy.
+    """
+    base = [_clear(s) for s in segments]
+    todo = [s for s in base if s.lang != ENGLISH and s.text.strip()]
+    found: dict[int, tuple[str, str]] = {}
+    if backend is not None and todo:
+        found = {
+            sid: (text, backend.source) for sid, text in backend.translate(todo, audio).items()
+        }
+        missing = [s for s in todo if s.id not in found]
+        if missing and fallback is not None and fallback is not backend:
+            for sid, text in fallback.translate(missing, audio).items():
+                found[sid] = (text, fallback.source)
+    out: list[Segment] = []
+    for seg in base:
+        if seg.lang == ENGLISH:
+            out.append(seg.model_copy(update={"english": seg.text, "english_source": "original"}))
+        elif seg.id in found:
+            text, source = found[seg.id]
+            text, changes = snap_text(text, glossary)
+            flags = seg.flags + tuple(f"glossary-en:{new}<-{old}" for old, new in changes)
+            out.append(
+                seg.model_copy(update={"english": text, "english_source": source, "flags": flags})
+            )
+        elif backend is not None and seg.text.strip():
+            out.append(seg.model_copy(update={"flags": (*seg.flags, MISSING)}))
+        else:
+            out.append(seg)
+    return out
+
+
+def _clear(seg: Segment) -> Segment:
+    """Drop a previous English track (and its flags) so a rerun starts from the speech result."""
+    flags = tuple(f for f in seg.flags if f != MISSING and not f.startswith("glossary-en:"))
+    return seg.model_copy(update={"english": None, "english_source": None, "flags": flags})
+
+
+def make_backend(
+    opts: EnglishOptions, model: WhisperModel | None
+) -> tuple[EnglishBackend | None, EnglishBackend | None]:
+    """(backend, fallback) for the options; the fallback is speech-translate when possible."""
+    speech = SpeechTranslate(model, opts.beam_size) if model is not None else None
+    if opts.backend == "none":
+        return None, None
+    if opts.backend == "speech":
+        if speech is None:
+            raise VideobriefError("speech-translate needs the Whisper model")
+        return speech, None
+    if opts.backend == "mt":
+        if not opts.mt_model:
+            raise VideobriefError("--translate mt needs --mt-model FOLDER")
+        return CT2Translator(Path(opts.mt_model)), speech
+    if opts.backend == "llm":
+        if not opts.llm_url or not opts.llm_model:
+            raise VideobriefError("--translate llm needs --llm-url and --llm-model")
+        client = ChatClient(opts.llm_url, opts.llm_model)
+        return LLMTranslator(client, opts.llm_batch, opts.glossary), speech
+    raise VideobriefError(f"unknown translation backend {opts.backend!r}")
