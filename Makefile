@@ -26,7 +26,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
-	$(BIN)/videobrief run examples/demo.mp4 --out $(OUT) --data-dir $(DATA)
+	$(BIN)/videobrief run examples/demo.mp4 --glossary examples/glossary.txt --out $(OUT) --data-dir $(DATA)
 
 test: $(TEST_STAMP) lint
 	$(BIN)/pytest -q
