@@ -90,12 +90,41 @@ def _stem_match(a: str, b: str) -> bool:
     return common >= max(4, short - 2)
 
 
+def skeleton(k: str) -> str:
+    """Consonants only: "Ассамблее" and "Assembly" both become "ssmbl"."""
+    return re.sub(r"[aeiou]", "", k)
+
+
+def is_cyrillic(text: str) -> bool:
+    """Mostly Cyrillic letters (as opposed to Latin)."""
+    return len(_CYR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+
+
+def _skeleton_match(a: str, b: str) -> bool:
+    if a == b:
+        return len(a) >= 2
+    short = min(len(a), len(b))
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return short >= 3 and common >= max(3, short - 1)
+
+
 class Evidence:
-    """The word keys of some evidence text, ready for repeated name look-ups."""
+    """The word keys of some evidence text, ready for repeated name and word look-ups."""
 
     def __init__(self, text: str) -> None:
-        self.keys = {key(t) for t in _TOKEN.findall(text)} - {""}
+        tokens = _TOKEN.findall(text)
+        self.keys = {key(t) for t in tokens} - {""}
         self.aliases = {a for k in self.keys if (a := _alias(k)) is not None}
+        # Consonant skeletons per script, for matching a name across scripts only: within
+        # one script they would be too loose ("Putin" / "patent").
+        self.skeletons = {
+            True: {skeleton(key(t)) for t in tokens if _CYR.search(t)},
+            False: {skeleton(key(t)) for t in tokens if not _CYR.search(t)},
+        }
 
     def has_token(self, token: str) -> bool:
         k = key(token)
@@ -104,7 +133,11 @@ class Evidence:
         alias = _alias(k)
         if alias is not None and alias in self.aliases:
             return True
-        return any(_stem_match(k, e) for e in self.keys)
+        if any(_stem_match(k, e) for e in self.keys):
+            return True
+        sk = skeleton(k)
+        other = self.skeletons[not bool(_CYR.search(token))]
+        return any(_skeleton_match(sk, e) for e in other)
 
     def has_name(self, name: str) -> bool:
         """Every meaningful word of `name` is in the evidence (in any script)."""
@@ -145,6 +178,36 @@ def _spacy():
     return run
 
 
+@lru_cache(maxsize=1)
+def _morph():
+    try:
+        import pymorphy2
+    except Exception:  # noqa: BLE001
+        return None
+    return pymorphy2.MorphAnalyzer()
+
+
+_PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn"}
+
+
+def _proper_by_dictionary(text: str) -> list[str]:
+    """Capitalised Russian words the dictionary knows as names, surnames or places.
+
+    Catches what NER misses in short sentences, above all a name that opens the sentence
+    ("Путин поблагодарил ..."), where the capital letter alone proves nothing.
+    """
+    morph = _morph()
+    if morph is None:
+        return []
+    out = []
+    for token in _TOKEN.findall(text):
+        if token[:1].isupper() and _CYR.match(token):
+            parse = morph.parse(token)[0]
+            if _PROPER & set(parse.tag.grammemes):
+                out.append(token)
+    return out
+
+
 def ner_backends() -> dict[str, str]:
     """Which recogniser serves each script here (for notes and tests)."""
     return {
@@ -169,8 +232,10 @@ def names(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _names(text: str) -> tuple[str, ...]:
-    cyrillic = len(_CYR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+    cyrillic = is_cyrillic(text)
     recogniser = _natasha() if cyrillic else _spacy()
     found = recogniser(text) if recogniser else _heuristic(text)
+    if cyrillic:
+        found += _proper_by_dictionary(text)
     found += _ACRONYM.findall(text)
     return tuple(dict.fromkeys(n.strip() for n in found if n.strip()))

