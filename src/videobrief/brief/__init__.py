@@ -67,6 +67,7 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
             notes.append(f"LLM brief unavailable ({outcome.error}); extractive brief shown.")
         else:
             draft, backend = outcome.draft, "llm"
+    grounding.prefetch([*draft.headline, *draft.lede, *draft.points], index)
     verdicts = {
         part: grounding.ground(getattr(draft, part), [], index)
         for part in ("headline", "lede", "points")

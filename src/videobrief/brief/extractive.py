@@ -24,7 +24,7 @@ ITERATIONS = 60
 MMR_LAMBDA = 0.7
 # Only this many most-central sentences are considered further (NER, MMR): NER costs a few
 # ms per sentence, and sentences below that rank do not reach a five-point brief anyway.
-CANDIDATES = 60
+CANDIDATES = 40
 HEADLINE_WORDS = (4, 14)
 QUOTE_WORDS = (6, 45)
 
@@ -109,8 +109,13 @@ def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]
 
 def headline_text(unit: Unit, unit_names: list[str]) -> str:
     """The best short clause of the top sentence: names and numbers first, then brevity."""
-    text = trim_fillers(unit.text).rstrip(" .!?…")
     lo, hi = HEADLINE_WORDS
+    text = trim_fillers(unit.text)
+    # A unit can hold two sentences when the second starts in lower case; take the first.
+    first = re.split(r"(?<=[.!?…])\s+", text)[0]
+    if len(words(first)) >= lo:
+        text = first
+    text = text.rstrip(" .!?…")
     if len(words(text)) <= hi:
         return text
     clauses = [c for c in _CLAUSE_SPLIT.split(text) if lo <= len(words(c)) <= hi + 4]

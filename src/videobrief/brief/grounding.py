@@ -151,6 +151,20 @@ def _similarity_reason(claim: Claim, index: Index) -> str | None:
     return None
 
 
+def prefetch(claims: list[Claim], index: Index) -> None:
+    """Embed every text the checks will compare in one batched call (the engine runs a
+    batch in parallel; one call per text costs several times more)."""
+    texts: list[str] = []
+    for claim in claims:
+        if not missing_ids(index, claim.citations):
+            texts += [
+                claim.text,
+                _working_text(index, claim.citations),
+                _original(index, claim.citations),
+            ]
+    embeddings.embed(texts)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower().replace("ё", "е")).strip()
 
@@ -171,6 +185,7 @@ def ground(claims: list[Claim], quotes: list[Quote], index: Index) -> Verdict:
     kept: list[Claim] = []
     kept_quotes: list[Quote] = []
     rejected: list[Rejected] = []
+    prefetch(claims, index)
     for claim in claims:
         reason = check_claim(claim, index)
         if reason is None:
