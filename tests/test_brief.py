@@ -239,3 +239,11 @@ def test_english_track_makes_an_english_brief_with_original_quotes():
         assert re.search(r"[A-Za-z]", claim.text) and not re.search(r"[А-Яа-я]", claim.text)
     for quote in brief.quotes:
         assert quote.text in ru and quote.english in en
+
+
+def test_points_and_quotes_do_not_repeat_each_other(seed_brief):
+    assert len(seed_brief.points) <= BriefOptions().max_points
+    assert len(seed_brief.quotes) <= BriefOptions().max_quotes
+    said = [c.citations for c in [*seed_brief.lede, *seed_brief.points]]
+    assert len(said) == len(set(said))
+    assert not {q.segment_ids for q in seed_brief.quotes} & set(said)

@@ -102,7 +102,13 @@ def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]
     base = centrality(index.vectors)
     order = [int(i) for i in np.argsort(-base)[:CANDIDATES]]
     found = {i: names(index.units[i].text) for i in order}
-    scores = {i: float(base[i]) * _prior(index.units[i], len(found[i])) for i in order}
+    # Square-rooted centrality: it says what the talk is about, but its spread (10x between
+    # the most and least central sentence on the seed) would otherwise drown the prior that
+    # picks out news (names, numbers) among the central sentences.
+    scale = len(base)
+    scores = {
+        i: float(base[i] * scale) ** 0.5 * _prior(index.units[i], len(found[i])) for i in order
+    }
     order.sort(key=lambda i: -scores[i])
     return order, scores, found
 
@@ -164,7 +170,7 @@ def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     ]
     points = [
         Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids)
-        for i in picked[lede_n:]
+        for i in picked[lede_n : lede_n + max_points]
     ]
     lo, hi = QUOTE_WORDS
     used = set(picked[: lede_n + max_points])
