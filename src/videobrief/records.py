@@ -136,7 +136,8 @@ class Brief(Record):
     """Headline, lede, key points and quotes, each citing segments; plus what was rejected.
 
     `language` is the language the brief is written in ("en" when an English track exists);
-    `backend` says who wrote it ("extractive", or "llm"), and `notes` say anything a reader
+    `backend` says who wrote it ("extractive"; "llm"; "mixed" when the LLM's headline or lede
+    failed the check and the extractive ones stand in), and `notes` say anything a reader
     should know (an empty transcript, an LLM that failed and was replaced by the extractive
     brief).
     """

@@ -16,7 +16,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from videobrief.brief import extractive, grounding, llm_brief
-from videobrief.brief.index import build_index
+from videobrief.brief.index import Index, build_index
 from videobrief.llm import ChatClient
 from videobrief.records import Brief, Claim, Transcript
 
@@ -67,23 +67,23 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
             notes.append(f"LLM brief unavailable ({outcome.error}); extractive brief shown.")
         else:
             draft, backend = outcome.draft, "llm"
-    grounding.prefetch([*draft.headline, *draft.lede, *draft.points], index)
-    verdicts = {
-        part: grounding.ground(getattr(draft, part), [], index)
-        for part in ("headline", "lede", "points")
-    }
-    quotes = grounding.ground([], draft.quotes, index)
-    rejected = [r for v in (*verdicts.values(), quotes) for r in v.rejected]
-    headline = verdicts["headline"].claims
-    lede = verdicts["lede"].claims
-    if backend == "llm" and not (headline and lede):
+    parts = _grounded(draft, index)
+    rejected = parts.pop("rejected")
+    if backend == "llm" and not any(parts[p] for p in ("headline", "lede", "points", "quotes")):
+        # Nothing the model wrote survived: show the extractive brief, list the model's.
+        parts = _grounded(fallback, index)
+        rejected = [*rejected, *parts.pop("rejected")]
+        backend = "extractive"
+        notes.append("Every LLM statement failed the grounding check; extractive brief shown.")
+    elif backend == "llm" and not (parts["headline"] and parts["lede"]):
         # Keep the page useful: the missing parts come from the extractive brief, which
-        # passes the same check, and the note says so.
-        kept = {part: grounding.ground(getattr(fallback, part), [], index).claims for part in
-                ("headline", "lede")}  # fmt: skip
-        headline = headline or kept["headline"]
-        lede = lede or kept["lede"]
+        # passes the same check, and `backend` and the note say so.
+        kept = _grounded(fallback, index)
+        parts["headline"] = parts["headline"] or kept["headline"]
+        parts["lede"] = parts["lede"] or kept["lede"]
+        backend = "mixed"
         notes.append("The LLM's headline or lede failed the grounding check; extractive used.")
+    headline, lede = parts["headline"], parts["lede"]
 
     def timed(claims: list[Claim]) -> tuple[Claim, ...]:
         return tuple(grounding.with_times(c, index) for c in claims)
@@ -91,10 +91,24 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
     return Brief(
         headline=timed(headline)[0] if headline else None,
         lede=timed(lede),
-        points=timed(verdicts["points"].claims),
-        quotes=tuple(quotes.quotes),
+        points=timed(parts["points"]),
+        quotes=tuple(parts["quotes"]),
         language=index.language,
         backend=backend,
-        rejected=tuple(rejected),
+        rejected=tuple(dict.fromkeys(rejected)),
         notes=tuple(notes),
     )
+
+
+def _grounded(draft: extractive.Draft, index: Index) -> dict[str, list]:
+    """Each part of a draft with only what passes the grounding check, plus `rejected`."""
+    grounding.prefetch([*draft.headline, *draft.lede, *draft.points], index)
+    out: dict[str, list] = {"rejected": []}
+    for part in ("headline", "lede", "points"):
+        verdict = grounding.ground(getattr(draft, part), [], index)
+        out[part] = verdict.claims
+        out["rejected"] += verdict.rejected
+    verdict = grounding.ground([], draft.quotes, index)
+    out["quotes"] = verdict.quotes
+    out["rejected"] += verdict.rejected
+    return out
