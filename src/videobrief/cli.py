@@ -19,10 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from videobrief import exports, page
+from videobrief.brief import BriefOptions
 from videobrief.english import EnglishOptions
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
-from videobrief.pipeline import Event, RunConfig, process, publish
+from videobrief.pipeline import Event, RunConfig, brief_stage, process, publish
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 
@@ -47,6 +48,20 @@ class Translate(StrEnum):
     mt = "mt"
     llm = "llm"
     none = "none"
+
+
+LLMUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--llm-url",
+        envvar="VIDEOBRIEF_LLM_URL",
+        help="OpenAI-compatible API base (e.g. http://127.0.0.1:8080/v1): writes the brief, and "
+        "the English track with --translate llm. Default: offline extractive brief.",
+    ),
+]
+LLMModel = Annotated[
+    str, typer.Option("--llm-model", envvar="VIDEOBRIEF_LLM_MODEL", help="Model name to ask for.")
+]
 
 
 class Format(StrEnum):
@@ -116,12 +131,10 @@ def run(
     mt_model: Annotated[
         str | None, typer.Option(help="CTranslate2 translation model folder (--translate mt).")
     ] = None,
-    llm_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible API base, e.g. http://host:8080/v1.")
-    ] = None,
-    llm_model: Annotated[str | None, typer.Option(help="Model name at --llm-url.")] = None,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = "default",
 ) -> None:
-    """Transcribe (or import) each input, store it, and write exports and a page."""
+    """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
     try:
         terms = load_glossary(glossary) if glossary else ()
@@ -142,6 +155,7 @@ def run(
         speech=speech,
         english=english,
         cpu_threads=threads,
+        brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
     )
     store = Store.open(data_dir)
     worst = 0
@@ -158,7 +172,7 @@ def _run_one(
 ) -> int:
     try:
         result = process(source, store, config, bar)
-        folder = publish(result.transcript, out)
+        folder = publish(result.transcript, out, result.brief)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
@@ -172,6 +186,7 @@ def _run_one(
             "source": str(source),
             "json": str(folder / "transcript.json"),
             "page": str(folder / "page.html"),
+            "brief": str(folder / "brief.json"),
             "reused": result.reused,
         }
         print(json.dumps(record), flush=True)
@@ -180,6 +195,43 @@ def _run_one(
         summary = f"{len(t.segments)} segments, {page.clock(t.duration)}{note}"
         err.print(f"{source}: {summary} → page {folder / 'page.html'}", highlight=False)
     return 0
+
+
+@app.command("brief")
+def brief_cmd(
+    video_id: Annotated[str, typer.Argument(help="Video id or a unique prefix (≥ 6 chars).")],
+    out: Annotated[Path, typer.Option(help="Folder for brief.json and page.html.")] = Path("out"),
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = "default",
+    as_json: Annotated[bool, typer.Option("--json", help="Print brief.json on stdout.")] = False,
+) -> None:
+    """Re-run only the brief stage for a stored video, then rewrite its exports and page."""
+    store = Store.open(data_dir)
+    try:
+        transcript = store.load_transcript(store.resolve_id(video_id))
+        if transcript is None:
+            raise BadInput(f"{video_id}: no transcript stored yet")
+        options = BriefOptions(llm_url=llm_url, llm_model=llm_model)
+        brief = brief_stage(transcript, store, options, lambda _e: None, force=True)
+        folder = publish(transcript, out, brief)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    except VideobriefError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(brief.to_json_dict(), ensure_ascii=False))
+    else:
+        head = brief.headline.text if brief.headline else "(no headline)"
+        err.print(
+            f"{head}\n{len(brief.points)} points, {len(brief.quotes)} quotes, "
+            f"{len(brief.rejected)} rejected ({brief.backend}) → {folder / 'brief.json'}",
+            highlight=False,
+        )
 
 
 @app.command("export")

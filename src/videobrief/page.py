@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from videobrief.records import Transcript
+from videobrief.records import Brief, Transcript
 
 _ENV = Environment(
     loader=PackageLoader("videobrief", "templates"),
@@ -41,11 +41,15 @@ _ENV.filters["clock"] = clock
 _ENV.filters["glued"] = glued
 
 
-def render_page(transcript: Transcript) -> str:
-    """Render the page for one transcript."""
+def render_page(transcript: Transcript, brief: Brief | None = None) -> str:
+    """Render the page for one transcript, with its grounded brief on top when there is one."""
     template = _ENV.get_template("page.html")
+    starts = {s.id: s.start for s in transcript.segments}
     return template.render(
         t=transcript,
+        brief=brief,
+        starts=starts,
+        language_name=lambda code: LANGUAGE_NAMES.get(code, code) if code else "unknown",
         languages=[LANGUAGE_NAMES.get(code, code) for code in transcript.languages],
         low_conf=0.5,
         # Two columns only when there is an English track that differs from the original.

@@ -1,7 +1,7 @@
 """Stage order, caching and progress events for one source.
 
     source ─┬─ media file ──→ ingest (probe, sha256) → decode → speech ─┐
-            └─ transcript ──→ import ───────────────────────────────────┴→ store → publish
+            └─ transcript ──→ import ───────────────────────────────────┴→ store → brief → publish
     speech → english (its own settings hash: a new translation backend re-runs only it)
 
 A stage's result is stored in one transaction together with the hash of the settings that
@@ -12,6 +12,7 @@ and the store's small API, nothing about the CLI or the web.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from videobrief import exports, importers, ingest, page
+from videobrief.brief import BriefOptions, make_brief
 from videobrief.english import EnglishOptions, english_track, make_backend
-from videobrief.records import MediaInfo, Transcript
+from videobrief.records import Brief, MediaInfo, Transcript
 from videobrief.speech.asr import SpeechOptions, transcribe
 from videobrief.speech.model import load_model
 from videobrief.store import Store
@@ -52,19 +54,57 @@ class RunConfig:
     speech: SpeechOptions = SpeechOptions()
     english: EnglishOptions = EnglishOptions()
     cpu_threads: int = 2
+    brief: BriefOptions = BriefOptions()
 
 
 @dataclass(frozen=True)
 class RunResult:
     transcript: Transcript
     reused: bool
+    brief: Brief | None = None
 
 
 def process(source: Path, store: Store, config: RunConfig, on_event: OnEvent) -> RunResult:
     """Run every stage for one source, reusing whatever is already stored."""
     if importers.sniff_transcript(source):
-        return _import(source, store, on_event)
-    return _transcribe(source, store, config, on_event)
+        result = _import(source, store, on_event)
+    else:
+        result = _transcribe(source, store, config, on_event)
+    brief = brief_stage(result.transcript, store, config.brief, on_event, str(source))
+    return RunResult(result.transcript, result.reused, brief)
+
+
+def brief_stage(
+    transcript: Transcript,
+    store: Store,
+    options: BriefOptions,
+    on_event: OnEvent,
+    source: str | None = None,
+    *,
+    force: bool = False,
+) -> Brief:
+    """Make (or reuse) the grounded brief of a stored transcript; stored with its stage row.
+
+    The settings hash covers the options and the transcript's content, so a changed
+    transcript (a new speech run, an English track added) makes a new brief.
+    """
+    name = source or transcript.source
+    settings = options.settings_hash(transcript)
+    if not force and store.stage_done(transcript.id, "brief", settings):
+        cached = store.load_brief(transcript.id)
+        if cached is not None:
+            on_event(Event(name, "brief", 1, 1, "brief", "reused stored result"))
+            return cached
+    on_event(Event(name, "brief", 0, 1, "brief"))
+    store.mark_stage(transcript.id, "brief", "running", settings)
+    try:
+        brief = make_brief(transcript, options)
+    except Exception as exc:
+        store.mark_stage(transcript.id, "brief", "failed", settings, f"{type(exc).__name__}: {exc}")
+        raise
+    store.save_brief(transcript.id, brief, settings)
+    on_event(Event(name, "brief", 1, 1, "brief"))
+    return brief
 
 
 def _import(source: Path, store: Store, on_event: OnEvent) -> RunResult:
@@ -167,10 +207,13 @@ def _english(
     return transcript, False
 
 
-def publish(transcript: Transcript, out_dir: Path) -> Path:
-    """Write the exports and the static page into `out_dir/<video-id>/`; return that folder."""
+def publish(transcript: Transcript, out_dir: Path, brief: Brief | None = None) -> Path:
+    """Write the exports, brief.json and the static page into `out_dir/<video-id>/`."""
     target = out_dir / transcript.id
     target.mkdir(parents=True, exist_ok=True)
     exports.write_exports(transcript, target)
-    exports.write_atomic(target / "page.html", page.render_page(transcript))
+    if brief is not None:
+        text = json.dumps(brief.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+        exports.write_atomic(target / "brief.json", text)
+    exports.write_atomic(target / "page.html", page.render_page(transcript, brief))
     return target

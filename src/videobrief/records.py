@@ -7,7 +7,7 @@ schema: fields may be added by later stages, existing names are never renamed.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Record(BaseModel):
@@ -88,3 +88,75 @@ class StageResult(Record):
     video_id: str
     stage: str
     settings_hash: str
+
+
+# -- the brief (issue 5) -------------------------------------------------------------------
+
+
+class Claim(Record):
+    """One sentence of the brief and the segment ids it rests on.
+
+    A claim without citations cannot be built: the brief may only say what it can point to.
+    `times` are the start seconds of the cited segments, filled in by the brief stage so
+    brief.json readers need not look them up.
+    """
+
+    text: str = Field(min_length=1)
+    citations: tuple[int, ...] = Field(min_length=1)
+    times: tuple[float, ...] = ()
+
+    @field_validator("citations")
+    @classmethod
+    def _distinct_ids(cls, ids: tuple[int, ...]) -> tuple[int, ...]:
+        if any(i < 0 for i in ids):
+            raise ValueError("segment ids are never negative")
+        return tuple(dict.fromkeys(ids))
+
+
+class Quote(Record):
+    """A verbatim stretch of the transcript. `speaker` None means unknown: never guessed."""
+
+    speaker: str | None = None
+    text: str = Field(min_length=1)
+    start: float
+    end: float
+    segment_ids: tuple[int, ...] = Field(min_length=1)
+    english: str | None = None  # the English track of the same segments, when there is one
+
+
+class Rejected(Record):
+    """A statement the grounding check refused, kept so a reader can see what was dropped."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    reason: str
+
+
+class Brief(Record):
+    """Headline, lede, key points and quotes, each citing segments; plus what was rejected.
+
+    `language` is the language the brief is written in ("en" when an English track exists);
+    `backend` says who wrote it ("extractive"; "llm"; "mixed" when the LLM's headline or lede
+    failed the check and the extractive ones stand in), and `notes` say anything a reader
+    should know (an empty transcript, an LLM that failed and was replaced by the extractive
+    brief).
+    """
+
+    headline: Claim | None = None
+    lede: tuple[Claim, ...] = ()
+    points: tuple[Claim, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    language: str | None = None
+    backend: str = "extractive"
+    rejected: tuple[Rejected, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def claims(self) -> list[Claim]:
+        """Every claim the brief makes, headline first."""
+        head = [self.headline] if self.headline else []
+        return [*head, *self.lede, *self.points]
+
+    def to_json_dict(self) -> dict:
+        """The public brief.json form."""
+        return self.model_dump(mode="json")

@@ -7,6 +7,7 @@ same code; only connection setup and the migration lock differ by dialect.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,9 +34,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
-from videobrief.records import MediaInfo, Segment, Transcript, Word
+from videobrief.records import Brief, MediaInfo, Segment, Transcript, Word
 from videobrief.store.models import (
     STAGE_STATUSES,
+    BriefRow,
     SegmentRow,
     StageRow,
     Video,
@@ -403,6 +405,28 @@ class Store:
             row.started_at, row.finished_at = now, None
         else:
             row.finished_at = now
+
+    # -- briefs -------------------------------------------------------------------------
+
+    def save_brief(self, video_id: str, brief: Brief, settings_hash: str) -> None:
+        """Replace a video's brief and mark the `brief` stage done, in one transaction."""
+        payload = json.dumps(brief.to_json_dict(), ensure_ascii=False)
+        with self._write.begin() as session:
+            row = session.get(BriefRow, video_id)
+            if row is None:
+                row = BriefRow(video_id=video_id)
+                session.add(row)
+            row.settings_hash = settings_hash
+            row.json = payload
+            row.created_at = utcnow()
+            self._set_stage(session, video_id, "brief", "done", settings_hash, None)
+
+    def load_brief(self, video_id: str) -> Brief | None:
+        """The stored brief of a video, or None if none was made yet."""
+        with self._read.begin() as session:
+            row = session.get(BriefRow, video_id)
+            payload = row.json if row is not None else None
+        return Brief.model_validate(json.loads(payload)) if payload is not None else None
 
     def stage_rows(self, video_id: str) -> list[dict[str, Any]]:
         """Every stage row of a video as plain dicts, in the order the stages started."""

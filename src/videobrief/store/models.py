@@ -161,3 +161,16 @@ class StageRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class BriefRow(Base):
+    """The latest brief of a video (brief.json's content) and the settings that made it."""
+
+    __tablename__ = "briefs"
+
+    video_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    settings_hash: Mapped[str] = mapped_column(String(128))
+    json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

