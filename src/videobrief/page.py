@@ -6,16 +6,13 @@ an imported file) can never inject markup. The later web app renders the same te
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import Any
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from videobrief.records import Transcript
 
-_ENV = Environment(
-    loader=PackageLoader("videobrief", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+LOW_CONF = 0.5
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian"}
 
@@ -37,15 +34,38 @@ def glued(word: str) -> bool:
     return bool(word) and word[0] in "-–,.;:!?)»”%"
 
 
-_ENV.filters["clock"] = clock
-_ENV.filters["glued"] = glued
+def environment(*first: BaseLoader) -> Environment:
+    """The Jinja2 environment for page templates; `first` loaders (the web app's) win.
 
-
-def render_page(transcript: Transcript) -> str:
-    """Render the page for one transcript."""
-    template = _ENV.get_template("page.html")
-    return template.render(
-        t=transcript,
-        languages=[LANGUAGE_NAMES.get(code, code) for code in transcript.languages],
-        low_conf=0.5,
+    Autoescaping is on for .html and for the shared blocks, so no transcript or comment text can
+    ever become markup.
+    """
+    env = Environment(
+        loader=ChoiceLoader([*first, PackageLoader("videobrief", "templates")]),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
+    env.filters["clock"] = clock
+    env.filters["glued"] = glued
+    return env
+
+
+_ENV = environment()
+
+
+def page_context(transcript: Transcript, brief: Any = None) -> dict[str, Any]:
+    """What page.html needs for one transcript; the web app adds its own keys on top."""
+    return {
+        "t": transcript,
+        "brief": brief,
+        "languages": [LANGUAGE_NAMES.get(code, code) for code in transcript.languages],
+        "low_conf": LOW_CONF,
+        "seg_start": {s.id: s.start for s in transcript.segments},
+        "seekable": False,
+    }
+
+
+def render_page(transcript: Transcript, brief: Any = None) -> str:
+    """Render the static, self-contained page for one transcript."""
+    return _ENV.get_template("page.html").render(page_context(transcript, brief))
