@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -27,10 +28,21 @@ def run_search(
     return search.search_text(state.store, q, filters, limit)
 
 
+LANGS_TTL_S = 30.0
+_langs_cache: dict[int, tuple[float, list[str]]] = {}
+
+
 def languages(state: AppState) -> list[str]:
+    """Languages in the archive for the filter menu; a full scan, so cached for 30 s."""
+    now = time.monotonic()
+    cached = _langs_cache.get(id(state))
+    if cached and now - cached[0] < LANGS_TTL_S:
+        return cached[1]
     with state.store.reading() as session:
         stmt = select(SegmentRow.lang).where(SegmentRow.lang.is_not(None)).distinct()
-        return sorted(session.scalars(stmt))
+        found = sorted(session.scalars(stmt))
+    _langs_cache[id(state)] = (now, found)
+    return found
 
 
 @router.get("/search", response_class=HTMLResponse)
