@@ -11,7 +11,7 @@ OUT ?= out
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench bench-web clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ format: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/asr_vs_plain.py
+
+bench-web: $(TEST_STAMP)
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(OUT) $(DATA) .pytest_cache

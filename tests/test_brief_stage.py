@@ -75,9 +75,9 @@ def test_page_shows_the_brief_with_links_to_timestamps(seed_page, tmp_path):
     on_disk = Brief.model_validate(json.loads((folder / "brief.json").read_text()))
     assert on_disk == result.brief
     html = (folder / "page.html").read_text()
-    assert html.index('id="brief"') < html.index("<h2>Transcript</h2>")
+    assert html.index('id="brief"') < html.index('<h2 id="transcript">')
     anchors = set(re.findall(r'id="seg-(\d+)"', html))
-    links = re.findall(r'class="cite" href="#seg-(\d+)">\[?(\d\d:\d\d)', html)
+    links = re.findall(r'class="time cite" href="#seg-(\d+)"[^>]*>\[?(\d\d:\d\d)', html)
     assert links and {sid for sid, _ in links} <= anchors
     assert "speaker unknown" in html
     assert "written in Russian" in html

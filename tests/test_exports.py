@@ -229,3 +229,21 @@ def test_write_exports_replaces_and_leaves_no_temp_on_failure(sample, tmp_path, 
         "transcript.txt",
         "transcript.vtt",
     ]
+
+
+def test_brief_markdown_cites_times_for_every_statement():
+    from videobrief.exports import brief_markdown
+    from videobrief.records import Brief, Claim, Quote
+
+    brief = Brief(
+        headline=Claim(text="Ministers meet", citations=(0,), times=(14.0,)),
+        lede=(Claim(text="They met in Moscow.", citations=(0, 1), times=(14.0, 3725.0)),),
+        points=(Claim(text="Trade grew.", citations=(2,), times=(75.5,)),),
+        quotes=(Quote(text="Мы сотрудничаем.", start=75.5, end=80.0, segment_ids=(2,)),),
+        language="en",
+    )
+    md = brief_markdown(brief)
+    assert md.startswith("# Ministers meet [00:14]\n")
+    assert "They met in Moscow. [00:14] [1:02:05]" in md
+    assert "- Trade grew. [01:15]" in md
+    assert "> Мы сотрудничаем.\n> — speaker unknown, 01:15–01:20" in md

@@ -38,7 +38,7 @@ def _transcript(with_english: bool) -> Transcript:
 
 def test_page_shows_both_tracks_with_language_tags():
     html = render_page(_transcript(with_english=True))
-    assert 'class="dual"' in html
+    assert 'class="transcript dual"' in html
     assert "Original" in html and "English" in html
     assert html.index("Министр") < html.index("Minister Lavrov")
     assert '<span class="src">speech-translate</span>' in html
@@ -50,5 +50,5 @@ def test_page_shows_both_tracks_with_language_tags():
 
 def test_page_without_an_english_track_stays_single_column():
     html = render_page(_transcript(with_english=False))
-    assert 'class="dual"' not in html
+    assert "transcript dual" not in html
     assert 'class="english"' not in html

@@ -17,6 +17,7 @@ from videobrief.records import MediaInfo, Segment, Transcript, Word
 from videobrief.store import Store, VideoSummary
 from videobrief.store import db as store_db
 from videobrief.store.models import Base, SegmentRow, StageRow, WordRow
+from videobrief.store.web_models import include_name
 
 VID = "a1b2c3" + "0" * 58
 VID2 = "a1b2c3" + "1" * 58
@@ -267,7 +268,8 @@ def test_concurrent_open(tmp_path: Path) -> None:
 
 def test_migrated_schema_matches_models(store: Store) -> None:
     with store.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_name}
+        ctx = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(ctx, Base.metadata) == []
 
 

@@ -294,6 +294,63 @@ def list_cmd(
             print(f"{row.id[:12]}  {clock:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
 
 
+# -- web: `videobrief serve`, `videobrief token create` ------------------------------------------
+
+token_app = typer.Typer(help="Admin tokens for uploads and moderation.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8000,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    moderate: Annotated[
+        bool, typer.Option(help="Hold new comments until an admin approves them.")
+    ] = False,
+    worker: Annotated[
+        bool, typer.Option(help="Run the background pipeline worker for uploads.")
+    ] = True,
+    max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.")] = 2048,
+    threads: Annotated[int, typer.Option(help="CPU threads for Whisper in the worker.")] = min(
+        os.cpu_count() or 2, 8
+    ),
+) -> None:
+    """Serve the archive, video pages, comments, uploads and the API (FastAPI + uvicorn)."""
+    import uvicorn
+
+    from videobrief.web import WebSettings, create_app
+
+    settings = WebSettings(
+        data_dir=data_dir,
+        moderate=moderate,
+        worker=worker,
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        cpu_threads=threads,
+        cache_dir=_cache_dir(data_dir),
+    )
+    err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+    )
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="A label for whoever holds the token.")] = "admin",
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Create an admin token and print it once (only its hash is stored)."""
+    from videobrief.web.tokens import create_token
+
+    with Store.open(data_dir) as store:
+        print(create_token(store, name))
+
+
 def main() -> None:
     """Entry point: turn unexpected exceptions into exit code 1 with one line, not a traceback."""
     try:

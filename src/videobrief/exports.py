@@ -17,7 +17,7 @@ from pathlib import Path
 import srt
 import webvtt
 
-from videobrief.records import Segment, Transcript
+from videobrief.records import Brief, Claim, Segment, Transcript
 
 HOUR = 3600.0
 
@@ -105,6 +105,33 @@ def to_txt(transcript: Transcript) -> str:
         for seg in transcript.segments
     ]
     return "".join(line + "\n" for line in lines)
+
+
+def _stamps(claim: Claim) -> str:
+    return " ".join(f"[{_clock(t, t >= 3600)}]" for t in claim.times)
+
+
+def brief_markdown(brief: Brief) -> str:
+    """The brief as Markdown: every statement followed by the times it rests on."""
+    lines: list[str] = []
+    if brief.headline:
+        lines += [f"# {brief.headline.text} {_stamps(brief.headline)}".rstrip(), ""]
+    if brief.lede:
+        lines += [" ".join(f"{c.text} {_stamps(c)}".rstrip() for c in brief.lede), ""]
+    if brief.points:
+        lines += ["## Key points", ""] + [f"- {c.text} {_stamps(c)}".rstrip() for c in brief.points]
+        lines.append("")
+    if brief.quotes:
+        lines += ["## Quotes", ""]
+        for q in brief.quotes:
+            who = q.speaker or "speaker unknown"
+            lines += [
+                f"> {q.text}",
+                f"> — {who}, {_clock(q.start, q.end >= 3600)}–{_clock(q.end, q.end >= 3600)}",
+                "",
+            ]
+    lines.append(f"_Brief in {brief.language or 'unknown language'}, written by: {brief.backend}._")
+    return "\n".join(lines) + "\n"
 
 
 EXPORTERS: dict[str, tuple[str, Callable[[Transcript], str]]] = {

@@ -6,16 +6,13 @@ an imported file) can never inject markup. The later web app renders the same te
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import Any
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from videobrief.records import Brief, Transcript
 
-_ENV = Environment(
-    loader=PackageLoader("videobrief", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+LOW_CONF = 0.5
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian"}
 
@@ -37,21 +34,46 @@ def glued(word: str) -> bool:
     return bool(word) and word[0] in "-–,.;:!?)»”%"
 
 
-_ENV.filters["clock"] = clock
-_ENV.filters["glued"] = glued
+def environment(*first: BaseLoader) -> Environment:
+    """The Jinja2 environment for page templates; `first` loaders (the web app's) win.
+
+    Autoescaping is on for .html and for the shared blocks, so no transcript or comment text can
+    ever become markup.
+    """
+    env = Environment(
+        loader=ChoiceLoader([*first, PackageLoader("videobrief", "templates")]),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["clock"] = clock
+    env.filters["glued"] = glued
+    return env
+
+
+_ENV = environment()
+
+
+def language_name(code: str | None) -> str:
+    """A language code as a reader says it ("ru" → "Russian")."""
+    return LANGUAGE_NAMES.get(code, code) if code else "unknown"
+
+
+def page_context(transcript: Transcript, brief: Brief | None = None) -> dict[str, Any]:
+    """What page.html needs for one transcript; the web app adds its own keys on top."""
+    return {
+        "t": transcript,
+        "brief": brief,
+        "language_name": language_name,
+        # Two columns only when there is an English track that differs from the original.
+        "dual": any(s.english and s.english_source != "original" for s in transcript.segments),
+        "languages": [language_name(code) for code in transcript.languages],
+        "low_conf": LOW_CONF,
+        "seg_start": {s.id: s.start for s in transcript.segments},
+        "seekable": False,
+    }
 
 
 def render_page(transcript: Transcript, brief: Brief | None = None) -> str:
-    """Render the page for one transcript, with its grounded brief on top when there is one."""
-    template = _ENV.get_template("page.html")
-    starts = {s.id: s.start for s in transcript.segments}
-    return template.render(
-        t=transcript,
-        brief=brief,
-        starts=starts,
-        language_name=lambda code: LANGUAGE_NAMES.get(code, code) if code else "unknown",
-        languages=[LANGUAGE_NAMES.get(code, code) for code in transcript.languages],
-        low_conf=0.5,
-        # Two columns only when there is an English track that differs from the original.
-        dual=any(s.english and s.english_source != "original" for s in transcript.segments),
-    )
+    """Render the static, self-contained page for one transcript."""
+    return _ENV.get_template("page.html").render(page_context(transcript, brief))

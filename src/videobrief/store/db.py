@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +133,14 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def reading(self) -> AbstractContextManager[Session]:
+        """A read transaction, for modules that own their tables (web, search)."""
+        return self._read.begin()
+
+    def writing(self) -> AbstractContextManager[Session]:
+        """A write transaction that takes SQLite's write lock up front (see the hooks above)."""
+        return self._write.begin()
 
     # -- schema -------------------------------------------------------------------------
 

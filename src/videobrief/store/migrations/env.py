@@ -15,6 +15,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
 from videobrief.store.models import Base
+from videobrief.store.web_models import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -37,6 +38,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
 
 

@@ -1,0 +1,124 @@
+"""Tables the web app adds: comments, admin tokens, jobs, and the search index bookkeeping.
+
+Kept apart from `models.py` so the transcript schema stays small; they share one `Base`, so
+`upgrade head` and the models still describe the same database. The SQLite FTS5 table is not a
+model (SQLAlchemy cannot describe virtual tables); `include_name` hides it and its shadow tables
+from schema comparison.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from videobrief.store.models import Base, BigIntPK, UTCDateTime, utcnow
+
+COMMENT_STATUSES = ("visible", "pending", "hidden")
+JOB_STATUSES = ("queued", "running", "done", "failed")
+FTS_TABLE = "segments_fts"
+_FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
+FTS_TABLES = frozenset({FTS_TABLE, *(FTS_TABLE + s for s in _FTS_SHADOWS)})
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic filter: leave the FTS5 virtual table and its shadow tables out of comparisons."""
+    return not (type_ == "table" and name in FTS_TABLES)
+
+
+class Comment(Base):
+    """A reader's comment on a video; `client` is a salted hash, never the raw address."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint("status IN ('visible', 'pending', 'hidden')", name="status"),
+        Index("ix_comments_video_id_created_at", "video_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    video_id: Mapped[str] = mapped_column(String(64), ForeignKey("videos.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    client: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiToken(Base):
+    """An admin bearer token. Only its sha256 is stored: a leaked database grants nothing."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Job(Base):
+    """One uploaded file going through the pipeline in the background worker.
+
+    `video_id` has no foreign key: the video row appears only once ingest succeeds, and a job's
+    history should outlive a deleted video.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        Index("ix_jobs_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(Text)
+    upload_path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    video_id: Mapped[str | None] = mapped_column(String(64))
+    stage: Mapped[str | None] = mapped_column(String(64))
+    done: Mapped[float] = mapped_column(Float, default=0.0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SegmentEmbedding(Base):
+    """A segment's multilingual embedding (float32 bytes) for cross-language search."""
+
+    __tablename__ = "segment_embeddings"
+    __table_args__ = (Index("ix_segment_embeddings_video_id", "video_id"),)
+
+    segment_id: Mapped[int] = mapped_column(
+        BigIntPK,
+        ForeignKey("segments.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    video_id: Mapped[str] = mapped_column(String(64), ForeignKey("videos.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchState(Base):
+    """Which version of a video (its `updated_at`) the text and embedding indexes hold."""
+
+    __tablename__ = "search_state"
+
+    video_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    text_version: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    embed_version: Mapped[datetime | None] = mapped_column(UTCDateTime())

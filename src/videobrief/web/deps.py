@@ -1,0 +1,93 @@
+"""What every route needs: the app's shared state, admin identity, video lookup, rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+
+from videobrief.errors import BadInput
+from videobrief.records import Brief, Transcript
+from videobrief.search import SemanticIndex
+from videobrief.store import Store
+from videobrief.web import tokens
+from videobrief.web.security import RateLimiter, csrf_token, set_csrf_cookie
+from videobrief.web.settings import WebSettings
+
+ADMIN_COOKIE = "vb_admin"
+VIDEO_ID_PATTERN = r"^[0-9a-f]{6,64}$"
+
+
+@dataclass
+class AppState:
+    """One per app: settings, the store, templates, and in-memory helpers."""
+
+    settings: WebSettings
+    store: Store
+    env: Environment
+    comment_limiter: RateLimiter
+    semantic: SemanticIndex
+
+
+def app_state(request: Request) -> AppState:
+    return request.app.state.vb
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def admin_name(request: Request) -> str | None:
+    """The admin token's name from a Bearer header or the sign-in cookie, else None."""
+    cached = getattr(request.state, "admin", False)
+    if cached is not False:
+        return cached
+    token = bearer(request) or request.cookies.get(ADMIN_COOKIE)
+    name = tokens.verify_token(app_state(request).store, token) if token else None
+    request.state.admin = name
+    return name
+
+
+def require_admin(request: Request) -> str:
+    name = admin_name(request)
+    if name is None:
+        reason = "an admin token is needed (Authorization: Bearer …)"
+        raise HTTPException(401, reason, {"WWW-Authenticate": "Bearer"})
+    return name
+
+
+def find_video(store: Store, video_id: str) -> Transcript:
+    """The stored transcript for a full id or unique prefix; 404 otherwise."""
+    try:
+        full = video_id if len(video_id) == 64 else store.resolve_id(video_id)
+    except BadInput as exc:
+        raise HTTPException(404, str(exc)) from exc
+    transcript = store.load_transcript(full)
+    if transcript is None:
+        raise HTTPException(404, f"no video {video_id}")
+    return transcript
+
+
+def load_brief(store: Store, video_id: str) -> Brief | None:
+    """The video's grounded brief, if the brief stage has made one."""
+    return store.load_brief(video_id)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """Render a template with the CSRF token, admin flag and search box filled in."""
+    ctx = {
+        "request": request,
+        "csrf": csrf_token(request),
+        "admin": admin_name(request),
+        "q": request.query_params.get("q", ""),
+        **context,
+    }
+    html = app_state(request).env.get_template(name).render(ctx)
+    response = HTMLResponse(html, status_code=status)
+    set_csrf_cookie(request, response)
+    return response

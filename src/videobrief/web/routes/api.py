@@ -1,0 +1,275 @@
+"""JSON REST API under /api/v1 (OpenAPI at /docs): videos, transcripts, briefs, search,
+comments, uploads and jobs. Writes other than comments need an admin Bearer token."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Security
+from fastapi import Path as PathParam
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from videobrief import search
+from videobrief.web import comments as comment_store
+from videobrief.web import jobs
+from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, load_brief, require_admin
+from videobrief.web.routes.comments import post_comment
+from videobrief.web.routes.search import run_search
+from videobrief.web.routes.uploads import accept_upload
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+VideoId = Annotated[str, PathParam(pattern=VIDEO_ID_PATTERN)]
+JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
+_bearer = HTTPBearer(auto_error=False, description="Admin token from `videobrief token create`")
+AdminAuth = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"description": "Not found"}}
+ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Admin token needed"}}
+
+
+class VideoOut(BaseModel):
+    id: str
+    title: str | None
+    source: str
+    duration: float
+    created_at: datetime
+    segment_count: int
+    languages: list[str]
+
+
+class HitOut(BaseModel):
+    video_id: str
+    title: str | None
+    segment: int
+    start: float
+    end: float
+    lang: str | None
+    snippet_html: str = Field(description="Escaped text; matches wrapped in <mark>")
+    english_html: str | None
+    score: float
+    kind: str
+
+
+class CommentIn(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class CommentOut(BaseModel):
+    id: int
+    name: str
+    text: str
+    status: str
+    created_at: datetime
+
+
+class JobOut(BaseModel):
+    id: str
+    status: str
+    filename: str
+    sha256: str
+    video_id: str | None
+    stage: str | None
+    done: float
+    total: float
+    note: str | None
+    error: str | None
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _job(view: jobs.JobView) -> JobOut:
+    return JobOut(**view.__dict__)
+
+
+def _comment(c: comment_store.CommentView) -> CommentOut:
+    return CommentOut(id=c.id, name=c.name, text=c.text, status=c.status, created_at=c.created_at)
+
+
+@router.get("/videos", response_model=list[VideoOut])
+def list_videos(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+):
+    """Published videos, newest first."""
+    rows = app_state(request).store.list_videos()[offset : offset + limit]
+    return [VideoOut(**r.__dict__) for r in rows]
+
+
+@router.get("/videos/{video_id}", response_model=VideoOut, responses=ERRORS)
+def get_video(request: Request, video_id: VideoId):
+    """One video's summary (id or a unique prefix of at least 6 hex characters)."""
+    t = find_video(app_state(request).store, video_id)
+    row = next(v for v in app_state(request).store.list_videos() if v.id == t.id)
+    return VideoOut(**row.__dict__)
+
+
+@router.get("/videos/{video_id}/transcript", responses=ERRORS)
+def get_transcript(request: Request, video_id: VideoId) -> dict[str, Any]:
+    """The transcript in the public transcript.json form (segments, words, English track)."""
+    return find_video(app_state(request).store, video_id).to_json_dict()
+
+
+@router.get("/videos/{video_id}/brief", responses=ERRORS)
+def get_brief(request: Request, video_id: VideoId) -> dict[str, Any]:
+    """The brief with its citations, or 404 while the video has none."""
+    state = app_state(request)
+    t = find_video(state.store, video_id)
+    brief = load_brief(state.store, t.id)
+    if brief is None:
+        raise HTTPException(404, "no brief for this video")
+    return brief.model_dump(mode="json") if hasattr(brief, "model_dump") else dict(brief)
+
+
+@router.get("/search", response_model=list[HitOut])
+def search_api(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    mode: Literal["text", "semantic"] = "text",
+    lang: Annotated[str | None, Query(max_length=16)] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+):
+    """Full-text (`text`) or cross-language meaning (`semantic`) search over segments."""
+    filters = search.Filters(lang=lang or None, date_from=date_from, date_to=date_to)
+    hits = run_search(app_state(request), q, mode, filters, limit)
+    return [
+        HitOut(
+            video_id=h.video_id,
+            title=h.title,
+            segment=h.segment,
+            start=h.start,
+            end=h.end,
+            lang=h.lang,
+            snippet_html=str(h.snippet),
+            english_html=str(h.english) if h.english is not None else None,
+            score=h.score,
+            kind=h.kind,
+        )
+        for h in hits
+    ]
+
+
+@router.get("/videos/{video_id}/comments", response_model=list[CommentOut], responses=ERRORS)
+def list_comments(request: Request, video_id: VideoId, _auth: AdminAuth = None):
+    """Visible comments, oldest first (an admin token also shows pending and hidden ones)."""
+    state = app_state(request)
+    t = find_video(state.store, video_id)
+    admin = _auth is not None and _is_admin(request)
+    return [_comment(c) for c in comment_store.for_video(state.store, t.id, admin=admin)]
+
+
+def _is_admin(request: Request) -> bool:
+    try:
+        require_admin(request)
+    except HTTPException:
+        return False
+    return True
+
+
+@router.post(
+    "/videos/{video_id}/comments",
+    status_code=201,
+    responses={**ERRORS, 429: {"description": "Rate limited"}},
+)
+def add_comment(request: Request, video_id: VideoId, comment: Annotated[CommentIn, Body()]):
+    """Post a comment (JSON needs no CSRF token: browsers cannot send it cross-site unasked)."""
+    t = find_video(app_state(request).store, video_id)
+    status = post_comment(request, t.id, comment.name, comment.text)
+    return {"status": status}
+
+
+@router.post(
+    "/comments/{comment_id}/{action}",
+    responses={**ERRORS, **ADMIN_ERRORS},
+)
+def moderate_comment(
+    request: Request,
+    comment_id: Annotated[int, PathParam(ge=1, le=2**62)],
+    action: Literal["approve", "hide"],
+    _auth: AdminAuth = None,
+) -> dict[str, str]:
+    """Approve or hide a comment (admin)."""
+    require_admin(request)
+    if not comment_store.moderate(app_state(request).store, comment_id, action):
+        raise HTTPException(404, "no such comment")
+    return {"result": action}
+
+
+@router.delete("/comments/{comment_id}", responses={**ERRORS, **ADMIN_ERRORS})
+def delete_comment(
+    request: Request,
+    comment_id: Annotated[int, PathParam(ge=1, le=2**62)],
+    _auth: AdminAuth = None,
+) -> dict[str, str]:
+    """Delete a comment (admin)."""
+    require_admin(request)
+    if not comment_store.moderate(app_state(request).store, comment_id, "delete"):
+        raise HTTPException(404, "no such comment")
+    return {"result": "deleted"}
+
+
+@router.post(
+    "/uploads",
+    status_code=202,
+    response_model=JobOut,
+    responses={
+        **ADMIN_ERRORS,
+        413: {"description": "Too large"},
+        415: {"description": "Not decodable media"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
+    },
+)
+async def upload(request: Request, _auth: AdminAuth = None):
+    """Upload audio or video (multipart field `file`); queues a pipeline job (admin)."""
+    require_admin(request)
+    return _job(await accept_upload(request))
+
+
+@router.get("/jobs", response_model=list[JobOut], responses=ADMIN_ERRORS)
+def list_jobs(request: Request, _auth: AdminAuth = None):
+    """Recent jobs, newest first (admin)."""
+    require_admin(request)
+    return [_job(j) for j in jobs.recent(app_state(request).store)]
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=ERRORS)
+def get_job(request: Request, job_id: JobId):
+    """One job's status and stage progress."""
+    job = jobs.get(app_state(request).store, job_id)
+    if job is None:
+        raise HTTPException(404, "no such job")
+    return _job(job)
+
+
+@router.post(
+    "/jobs/{job_id}/retry",
+    response_model=JobOut,
+    responses={**ERRORS, **ADMIN_ERRORS, 409: {"description": "Not failed"}},
+)
+def retry_job(request: Request, job_id: JobId, _auth: AdminAuth = None):
+    """Requeue a failed job (admin)."""
+    require_admin(request)
+    store = app_state(request).store
+    if jobs.get(store, job_id) is None:
+        raise HTTPException(404, "no such job")
+    if not jobs.retry(store, job_id):
+        raise HTTPException(409, "only a failed job can be retried")
+    return _job(jobs.get(store, job_id))

@@ -1,0 +1,126 @@
+"""Reader pages: the archive, the video page, its downloads and its media (with ranges)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy import select
+
+from videobrief import exports, page
+from videobrief.store.models import Video
+from videobrief.web import comments as comment_store
+from videobrief.web import media
+from videobrief.web.deps import (
+    VIDEO_ID_PATTERN,
+    admin_name,
+    app_state,
+    find_video,
+    load_brief,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+VideoId = Annotated[str, PathParam(pattern=VIDEO_ID_PATTERN)]
+EXPORT_LABELS = (("srt", "SRT"), ("vtt", "WebVTT"), ("json", "JSON"), ("txt", "Text"))
+_MIME = {
+    "srt": "application/x-subrip",
+    "vtt": "text/vtt",
+    "json": "application/json",
+    "txt": "text/plain",
+    "html": "text/html",
+    "md": "text/markdown",
+}
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1):
+    """All videos, newest first, 50 a page."""
+    videos = app_state(request).store.list_videos()
+    start = (page_no - 1) * PER_PAGE
+    return render(
+        request,
+        "index.html",
+        {
+            "videos": videos[start : start + PER_PAGE],
+            "total": len(videos),
+            "page": page_no,
+            "per_page": PER_PAGE,
+        },
+    )
+
+
+def _media_path(request: Request, video_id: str) -> Path | None:
+    with app_state(request).store.reading() as session:
+        stored = session.scalar(select(Video.media_path).where(Video.id == video_id))
+    return Path(stored) if stored else None
+
+
+def _export_formats(brief: object) -> list[tuple[str, str]]:
+    formats = list(EXPORT_LABELS)
+    if brief is not None:
+        formats.append(("md", "Brief (Markdown)"))
+    return formats
+
+
+@router.get("/v/{video_id}", response_class=HTMLResponse)
+def video_page(request: Request, video_id: VideoId, posted: str | None = None):
+    """The published page: player, brief, transcript, downloads, comments."""
+    state = app_state(request)
+    t = find_video(state.store, video_id)
+    brief = load_brief(state.store, t.id)
+    path = _media_path(request, t.id)
+    kind = media.media_type(path) if path else None
+    notice = {
+        "yes": "Your comment is posted.",
+        "pending": "Thanks — your comment will appear once a moderator approves it.",
+    }.get(posted or "")
+    context = {
+        **page.page_context(t, brief),
+        "seekable": kind is not None,
+        "media_type": kind[0] if kind else None,
+        "has_video": kind[1] if kind else False,
+        "exports": _export_formats(brief),
+        "comments": comment_store.for_video(state.store, t.id, admin=bool(admin_name(request))),
+        "notice": notice,
+        "moderate": state.settings.moderate,
+        "name_max": state.settings.name_max_chars,
+        "text_max": state.settings.comment_max_chars,
+    }
+    return render(request, "video.html", context)
+
+
+@router.get("/v/{video_id}/export/{fmt}")
+def export(request: Request, video_id: VideoId, fmt: str) -> Response:
+    """Downloads: the CLI's export formats, the static page, and the brief when there is one."""
+    state = app_state(request)
+    t = find_video(state.store, video_id)
+    if fmt in exports.EXPORTERS:
+        body = exports.EXPORTERS[fmt][1](t)
+    elif fmt == "html":
+        body = page.render_page(t, load_brief(state.store, t.id))
+    elif fmt == "md" and (brief := load_brief(state.store, t.id)) is not None:
+        body = exports.brief_markdown(brief)
+    else:
+        raise HTTPException(404, f"no {fmt!r} download for this video")
+    name = f"{t.id[:12]}.{'transcript.' if fmt not in ('html', 'md') else ''}{fmt}"
+    return Response(
+        body,
+        media_type=_MIME[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/media/{video_id}")
+def media_file(request: Request, video_id: VideoId) -> Response:
+    """The source media, with HTTP range support so the player can seek."""
+    t = find_video(app_state(request).store, video_id)
+    path = _media_path(request, t.id)
+    kind = media.media_type(path) if path else None
+    if path is None or kind is None:
+        raise HTTPException(404, "the media file is not available on this server")
+    return FileResponse(path, media_type=kind[0], content_disposition_type="inline")

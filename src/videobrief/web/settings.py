@@ -1,0 +1,50 @@
+"""Settings for one running web app (from `videobrief serve` flags or a test)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MAX_UPLOAD = 2 * 1024**3  # 2 GiB: a long news broadcast, not an unbounded disk fill
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Where the data lives and the app's policies.
+
+    `worker=False` serves without the background pipeline process (tests of pages, benches);
+    uploads then wait in the queue until a server with a worker runs.
+    """
+
+    data_dir: Path
+    moderate: bool = False
+    worker: bool = True
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    comment_rate: tuple[int, float] = (5, 60.0)  # at most N comments per client per S seconds
+    comment_max_chars: int = 2000
+    name_max_chars: int = 80
+    cpu_threads: int = 2
+    model: str = "base"
+    cache_dir: Path | None = None
+    secret: bytes = field(default=b"", repr=False)
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    def resolved_cache_dir(self) -> Path:
+        env = os.environ.get("VIDEOBRIEF_CACHE_DIR")
+        return self.cache_dir or (Path(env) if env else self.data_dir / "cache")
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """The per-data-folder secret (salts client hashes), created once with mode 0600."""
+    path = data_dir / "web-secret"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+    return path.read_bytes()

@@ -1,0 +1,222 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright against a real
+`videobrief serve` (uvicorn + background worker) on a random loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import LIBRIVOX
+from tests.web.conftest import RU_ID
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+    "--mute-audio",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(web_template: Path, cache_dir: Path, tmp_path_factory) -> Iterator[dict]:
+    """`videobrief serve` on a copy of the web template store, plus an admin token."""
+    data = tmp_path_factory.mktemp("served") / "data"
+    shutil.copytree(web_template, data)
+    env = {**os.environ, "VIDEOBRIEF_CACHE_DIR": str(cache_dir)}
+    cli = [sys.executable, "-m", "videobrief"]
+    _repoint_media(data)  # the media file moved with the copy
+    token = subprocess.run(
+        [*cli, "token", "create", "--name", "browser", "--data-dir", str(data)],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/api/v1/videos", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode())
+        time.sleep(0.1)
+    try:
+        yield {"base": base, "token": token, "data": data}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _repoint_media(data: Path) -> None:
+    from sqlalchemy import update
+
+    from videobrief.store import Store
+    from videobrief.store.models import Video
+
+    with Store.open(data) as store, store.writing() as session:
+        session.execute(
+            update(Video)
+            .where(Video.media_path.is_not(None))
+            .values(media_path=str(data / "talk.wav"))
+        )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Debian chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def _en_id(served) -> str:
+    videos = httpx.get(served["base"] + "/api/v1/videos").json()
+    return next(v["id"] for v in videos if v["id"] != RU_ID)
+
+
+def _starts(page) -> list[float]:
+    return page.eval_on_selector_all(
+        "ol.transcript li[data-start]", "els => els.map(e => parseFloat(e.dataset.start))"
+    )
+
+
+def test_timestamp_click_seeks_and_highlight_follows_playback(served, page):
+    page.goto(f"{served['base']}/v/{_en_id(served)}")
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    starts = _starts(page)
+    page.click("#seg-2 a.time")
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime - {starts[2]}) < 0.25"
+    )
+    assert "current" in page.get_attribute("#seg-2", "class")
+    # play from just before segment 1: the highlight must move there on its own
+    page.evaluate(f"document.getElementById('player').currentTime = {starts[1] - 0.6}")
+    page.evaluate("document.getElementById('player').play()")
+    page.wait_for_function(
+        f"document.getElementById('player').currentTime > {starts[1]}"
+        " && document.querySelector('li.current').id === 'seg-1'",
+        timeout=15_000,
+    )
+    page.evaluate("document.getElementById('player').pause()")
+    assert page.eval_on_selector_all("li.current", "els => els.length") == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "video-page.png"), full_page=True)
+
+
+def test_comment_markup_is_shown_as_text_and_runs_nothing(served, page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{served['base']}/v/{_en_id(served)}")
+    page.fill("input[name=name]", "Проверка")
+    page.fill("textarea[name=text]", XSS)
+    with page.expect_navigation():
+        page.click(".comment-form button[type=submit]")
+    body = page.locator(".comment .body").last
+    assert body.inner_text() == XSS
+    # no element was made from the text, so no handler exists that could ever fire
+    assert page.locator(".comment img, .comment script").count() == 0
+    assert dialogs == []
+
+
+def test_russian_search_lands_on_the_english_segment(served, page):
+    page.goto(f"{served['base']}/search")
+    page.fill("form.filters input[name=q]", "он не был злым молодым человеком")
+    page.select_option("form.filters select[name=mode]", "semantic")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    first = page.locator("ol.hits li.hit").first
+    assert first.get_attribute("data-lang") == "en"
+    with page.expect_navigation():
+        first.locator("a.hit-link").click()
+    assert page.url.endswith("#seg-1")
+    start = _starts(page)[1]
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime - {start}) < 0.25"
+        " && document.querySelector('li.current').id === 'seg-1'"
+    )
+    assert page.get_attribute("#seg-1", "lang") == "en"
+
+
+def test_upload_refused_without_token_then_job_runs_to_completion(served, page):
+    base, clip = served["base"], LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    response = page.goto(f"{base}/upload")
+    assert response.status == 401 and "needs an admin token" in page.content()
+    refused = page.request.post(
+        f"{base}/api/v1/uploads",
+        multipart={"file": {"name": "a.wav", "mimeType": "audio/wav", "buffer": clip.read_bytes()}},
+    )
+    assert refused.status == 401
+    page.goto(f"{base}/login")
+    page.fill("input[name=token]", served["token"])
+    with page.expect_navigation():
+        page.click("form[action='/login'] button[type=submit]")
+    assert page.url.endswith("/upload")
+    page.set_input_files("input[type=file]", str(clip))
+    with page.expect_navigation():
+        page.click("form[action^='/upload'] button[type=submit]")
+    job_url = page.url
+    assert "/jobs/" in job_url
+    # live progress arrives over SSE: the page is never reloaded while the status changes
+    page.evaluate("window.sameDocument = true")
+    page.wait_for_function(
+        "document.getElementById('status').textContent === 'done'", timeout=300_000
+    )
+    assert page.url == job_url and page.evaluate("window.sameDocument === true")
+    assert page.is_visible("#result") and not page.is_visible("#retry")
+    with page.expect_navigation():
+        page.click("#video-link")
+    text = page.inner_text("ol.transcript").lower()
+    assert "young man" in text
+    assert page.locator("#player").count() == 1
