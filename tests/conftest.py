@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import shared_data
 from videobrief.ingest import decode_audio
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIBRIVOX = FIXTURES / "librivox"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def _librivox_refs() -> dict[str, str]:
@@ -53,10 +53,7 @@ def whisper(cache_dir):
 
 @pytest.fixture
 def seed_page() -> Path:
-    path = SHARED / "seed" / "seed-page.txt"
-    if not path.exists():
-        pytest.skip(f"seed page not found at {path}")
-    return path
+    return shared_data.seed_page()
 
 
 @pytest.fixture(scope="session")

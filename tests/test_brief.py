@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from tests import shared_data
 from videobrief.brief import BriefOptions, make_brief
 from videobrief.brief.entities import Evidence
 from videobrief.brief.grounding import check_claim, check_quote
@@ -21,10 +21,7 @@ VID = "b" * 64
 
 @pytest.fixture(scope="module")
 def seed(request) -> Transcript:
-    path = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed-page.txt"
-    if not path.exists():
-        pytest.skip(f"seed page not found at {path}")
-    return import_transcript(path, VID)
+    return import_transcript(shared_data.seed_page(), VID)
 
 
 @pytest.fixture(scope="module")

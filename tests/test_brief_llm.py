@@ -8,10 +8,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
+from tests import shared_data
 from videobrief.brief import BriefOptions, extractive, grounding, llm_brief, make_brief
 from videobrief.brief.grounding import check_claim
 from videobrief.brief.index import build_index
@@ -20,14 +20,11 @@ from videobrief.llm import ChatClient
 from videobrief.records import Transcript
 
 VID = "c" * 64
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed-page.txt"
 
 
 @pytest.fixture(scope="module")
 def seed() -> Transcript:
-    if not SEED.exists():
-        pytest.skip(f"seed page not found at {SEED}")
-    return import_transcript(SEED, VID)
+    return import_transcript(shared_data.seed_page(), VID)
 
 
 @contextmanager

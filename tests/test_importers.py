@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import shared_data
 from videobrief.errors import BadInput
 from videobrief.importers import guess_script_lang, import_transcript, sniff_transcript
-
-SEED_PAGE = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "seed-page.txt"
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -25,9 +24,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 @pytest.fixture(scope="module")
 def seed():
-    if not SEED_PAGE.exists():
-        pytest.skip(f"seed page not found at {SEED_PAGE}")
-    return import_transcript(SEED_PAGE, "seed")
+    return import_transcript(shared_data.seed_page(), "seed")
 
 
 def test_seed_segment_count_and_span(seed):
@@ -70,9 +67,7 @@ def test_seed_ends_are_next_starts(seed):
 
 
 def test_seed_is_sniffed_as_transcript():
-    if not SEED_PAGE.exists():
-        pytest.skip(f"seed page not found at {SEED_PAGE}")
-    assert sniff_transcript(SEED_PAGE)
+    assert sniff_transcript(shared_data.seed_page())
 
 
 # --- plain lines ------------------------------------------------------------------------------

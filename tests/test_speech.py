@@ -6,7 +6,14 @@ import jiwer
 import numpy as np
 
 from videobrief.ingest import decode_audio
-from videobrief.speech.asr import SpeechOptions, plan_windows, transcribe
+from videobrief.speech.asr import (
+    SpeechOptions,
+    Timeline,
+    Window,
+    pack_windows,
+    plan_windows,
+    transcribe,
+)
 from videobrief.speech.language import LangGuess, smooth
 from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
 
@@ -83,3 +90,25 @@ def test_windows_never_mix_languages_or_exceed_30_s():
     windows = plan_windows(units, guesses, SpeechOptions())
     assert [w.lang for w in windows] == ["ru", "ru", "en", "ru"]
     assert all((w.end - w.start) / s <= 30 for w in windows)
+
+
+def test_runs_of_one_language_are_packed_into_full_windows():
+    s = SAMPLE_RATE
+    spans = [(0, 8, "ru"), (9, 15, "en"), (16, 24, "ru"), (25, 31, "en"), (32, 50, "ru")]
+    windows = [Window(a * s, b * s, lang, 0.9, b - a) for a, b, lang in spans]
+    packed = pack_windows(windows, SpeechOptions())
+    assert [w.lang for w in packed] == ["ru", "en", "ru"]
+    first_ru, en, last_ru = packed
+    assert first_ru.spans == ((0, 8 * s), (16 * s, 24 * s))  # 8 s + 8 s, then 18 s would pass 30
+    assert en.spans == ((9 * s, 15 * s), (25 * s, 31 * s)) and en.seconds == 12
+    assert last_ru.spans == ((32 * s, 50 * s),)
+    assert all(w.seconds <= 30 for w in packed)
+
+
+def test_timeline_maps_packed_times_back_to_each_part():
+    s = SAMPLE_RATE
+    timeline = Timeline(((2 * s, 5 * s), (20 * s, 24 * s)))
+    assert timeline.part_of(1.0) == 0 and timeline.part_of(3.5) == 1
+    assert timeline.to_source(1.0, 0) == 3.0
+    assert timeline.to_source(3.5, 1) == 20.5
+    assert timeline.to_source(9.0, 1) == 24.0  # clamped to the end of its part

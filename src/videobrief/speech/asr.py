@@ -82,6 +82,56 @@ class Window:
     lang: str
     lang_prob: float | None
     weight: float = 0.0
+    # The audio spans decoded, in order; more than one when runs of a language were packed.
+    parts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return self.parts or ((self.start, self.end),)
+
+    @property
+    def seconds(self) -> float:
+        return sum(end - start for start, end in self.spans) / SAMPLE_RATE
+
+
+# A packed window's runs may lie this far apart; keeps decoding (and progress) in time order.
+PACK_REACH_S = 120.0
+
+
+def pack_windows(windows: list[Window], opts: SpeechOptions) -> list[Window]:
+    """Pack short same-language windows that other languages separate into one decode call.
+
+    Every call costs a full 30 s encoder pass however short its audio, so a file that switches
+    language often would pay for many near-empty windows; packing the runs of one language
+    (as faster-whisper's VAD packs speech) restores full windows. Times are mapped back per
+    part in `_decode_window`.
+    """
+    packed: list[Window] = []
+    open_packs: dict[str, Window] = {}
+    for window in windows:
+        current = open_packs.get(window.lang)
+        if current is not None and _fits(current, window, opts):
+            open_packs[window.lang] = _merge(current, window)
+            continue
+        if current is not None:
+            packed.append(current)
+        open_packs[window.lang] = window
+    packed.extend(open_packs.values())
+    return sorted(packed, key=lambda w: w.start)
+
+
+def _fits(pack: Window, window: Window, opts: SpeechOptions) -> bool:
+    near = (window.start - pack.start) / SAMPLE_RATE <= PACK_REACH_S
+    return near and pack.seconds + window.seconds <= opts.max_window_s
+
+
+def _merge(pack: Window, window: Window) -> Window:
+    weight = pack.weight + window.weight
+    prob = None
+    if pack.lang_prob is not None and window.lang_prob is not None and weight > 0:
+        prob = (pack.lang_prob * pack.weight + window.lang_prob * window.weight) / weight
+    parts = pack.spans + window.spans
+    return Window(pack.start, window.end, pack.lang, prob, weight, parts)
 
 
 def plan_windows(
@@ -130,15 +180,16 @@ def transcribe(
             guesses = list(smooth(detect_units(model, audio, units, opts.languages)))
     windows = plan_windows(units, guesses, opts)
     candidates = file_candidates(windows, guesses, opts)
-    total = sum((w.end - w.start) / SAMPLE_RATE for w in windows)
+    total = sum(w.seconds for w in windows)
     done = 0.0
     segments: list[Segment] = []
-    for window in windows:
+    for window in pack_windows(windows, opts):
         decoded = _checked_window(audio, model, window, opts, candidates, timings)
         segments.extend(s for s in decoded if over_speech(s, units))
-        done += (window.end - window.start) / SAMPLE_RATE
+        done += window.seconds
         if progress:
             progress(done, total)
+    segments.sort(key=lambda seg: seg.start)
     return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
 
 
@@ -164,7 +215,7 @@ def file_candidates(
         return tuple(opts.languages)
     seen: dict[str, float] = {}
     for w in windows:
-        seen[w.lang] = seen.get(w.lang, 0.0) + (w.end - w.start)
+        seen[w.lang] = seen.get(w.lang, 0.0) + w.seconds
     others: dict[str, float] = {}
     for g in guesses:
         for lang, p in g.top if g else ():
@@ -216,7 +267,7 @@ def _alternative(text: str, lang: str, candidates: tuple[str, ...]) -> str | Non
 
 
 def _relang(window: Window, lang: str) -> Window:
-    return Window(window.start, window.end, lang, None, window.weight)
+    return Window(window.start, window.end, lang, None, window.weight, window.parts)
 
 
 def _finish(decoded: list[tuple[Segment, float]], opts: SpeechOptions) -> list[Segment]:
@@ -240,10 +291,9 @@ def _decode_window(
 
     Glossary terms go in as `hotwords` unless `use_glossary` is off (after a prompt echo).
     """
-    offset = window.start / SAMPLE_RATE
-    limit = window.end / SAMPLE_RATE
+    clip = np.concatenate([audio[start:end] for start, end in window.spans])
     raw, _info = model.transcribe(
-        audio[window.start : window.end],
+        clip,
         language=window.lang,
         task="transcribe",
         beam_size=opts.beam_size,
@@ -252,30 +302,81 @@ def _decode_window(
         condition_on_previous_text=False,
         hotwords=hotwords(opts.glossary, window.lang) if opts.glossary and use_glossary else None,
     )
+    timeline = Timeline(window.spans)
     out: list[tuple[Segment, float]] = []
     for seg in raw:
-        text = seg.text.strip()
-        if not text:
-            continue
-        words = tuple(
-            Word(
-                start=round(offset + w.start, 3),
-                end=round(min(offset + w.end, limit), 3),
-                word=w.word.strip(),
-                prob=min(max(float(w.probability), 0.0), 1.0),
+        for part, words in timeline.split(seg):
+            text = "".join(w.word for w in words).strip() if words else seg.text.strip()
+            if not text:
+                continue
+            segment = Segment(
+                id=len(out),
+                start=round(
+                    timeline.to_source(seg.start, part) if not words else words[0].start, 3
+                ),
+                end=round(timeline.to_source(seg.end, part) if not words else words[-1].end, 3),
+                text=text,
+                lang=window.lang,
+                lang_prob=None if window.lang_prob is None else round(window.lang_prob, 4),
+                avg_logprob=round(float(seg.avg_logprob), 4),
+                words=tuple(_clean(w) for w in words if w.word.strip()),
             )
-            for w in (seg.words or [])
-            if w.word.strip()
-        )
-        segment = Segment(
-            id=len(out),
-            start=round(offset + seg.start, 3),
-            end=round(min(offset + seg.end, limit), 3),
-            text=text,
-            lang=window.lang,
-            lang_prob=None if window.lang_prob is None else round(window.lang_prob, 4),
-            avg_logprob=round(float(seg.avg_logprob), 4),
-            words=words,
-        )
-        out.append((segment, float(seg.no_speech_prob)))
+            out.append((segment, float(seg.no_speech_prob)))
     return out
+
+
+@dataclass(frozen=True)
+class _MappedWord:
+    start: float
+    end: float
+    word: str  # as Whisper wrote it, leading space included, so text can be rebuilt exactly
+    prob: float
+
+
+def _clean(w: _MappedWord) -> Word:
+    return Word(
+        start=round(w.start, 3),
+        end=round(w.end, 3),
+        word=w.word.strip(),
+        prob=min(max(w.prob, 0.0), 1.0),
+    )
+
+
+class Timeline:
+    """Maps times in a decoded clip (its parts laid end to end) back to source seconds."""
+
+    def __init__(self, spans: tuple[tuple[int, int], ...]) -> None:
+        self.spans = spans
+        self.offsets = np.cumsum([0] + [end - start for start, end in spans])
+
+    def part_of(self, t: float) -> int:
+        index = int(np.searchsorted(self.offsets, t * SAMPLE_RATE, side="right")) - 1
+        return min(max(index, 0), len(self.spans) - 1)
+
+    def to_source(self, t: float, part: int) -> float:
+        start, end = self.spans[part]
+        sample = start + (t * SAMPLE_RATE - self.offsets[part])
+        return float(min(max(sample, start), end)) / SAMPLE_RATE
+
+    def split(self, seg) -> list[tuple[int, list[_MappedWord]]]:
+        """The segment's words grouped by the part they fall in, mapped to source times.
+
+        A segment Whisper ran across a join becomes one segment per part, so no segment spans
+        the other language's speech that lies between two packed runs.
+        """
+        if not seg.words:
+            return [(self.part_of(seg.start), [])]
+        groups: list[tuple[int, list[_MappedWord]]] = []
+        for w in seg.words:
+            part = self.part_of(w.start)
+            mapped = _MappedWord(
+                self.to_source(w.start, part),
+                self.to_source(w.end, part),
+                w.word,
+                float(w.probability),
+            )
+            if groups and groups[-1][0] == part:
+                groups[-1][1].append(mapped)
+            else:
+                groups.append((part, [mapped]))
+        return groups
