@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 import videobrief.brief as brief_package
-from videobrief.brief import BriefOptions, embeddings, extractive, grounding
+from videobrief import embeddings
+from videobrief.brief import BriefOptions, extractive, grounding
 from videobrief.importers import import_transcript
 from videobrief.pipeline import brief_stage
 from videobrief.records import Segment, Transcript

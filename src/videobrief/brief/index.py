@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from videobrief.brief import embeddings
+from videobrief import embeddings
 from videobrief.brief.text import Unit, brief_language, sentence_units
 from videobrief.records import Segment, Transcript
 
