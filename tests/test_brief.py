@@ -185,7 +185,9 @@ def test_sentences_are_rebuilt_across_segments_with_all_their_ids(seed):
     assert joined.text.endswith("веке.")
 
 
-def _transcript(*texts: str, lang: str = "ru", english: tuple[str, ...] = ()) -> Transcript:
+def _transcript(
+    *texts: str, lang: str = "ru", english: tuple[str, ...] = (), source: str | None = None
+) -> Transcript:
     segs = tuple(
         Segment(
             id=i,
@@ -194,6 +196,7 @@ def _transcript(*texts: str, lang: str = "ru", english: tuple[str, ...] = ()) ->
             text=t,
             lang=lang,
             english=english[i] if i < len(english) else None,
+            english_source=source if i < len(english) else None,
         )
         for i, t in enumerate(texts)
     )
@@ -236,6 +239,14 @@ def test_english_track_makes_an_english_brief_with_original_quotes():
         assert re.search(r"[A-Za-z]", claim.text) and not re.search(r"[А-Яа-я]", claim.text)
     for quote in brief.quotes:
         assert quote.text in ru and quote.english in en
+    assert not any("machine English track" in n for n in brief.notes)  # source unknown here
+
+    translated = make_brief(_transcript(*ru, english=en, source="speech-translate"))
+    assert [n for n in translated.notes if "machine English track" in n] == [
+        "Statements citing non-English speech come from its machine English track (Whisper "
+        "speech-translate: the gist, not a faithful translation); check them against the "
+        "original beside it."
+    ]
 
 
 def test_points_and_quotes_do_not_repeat_each_other(seed_brief):

@@ -84,6 +84,8 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
         backend = "mixed"
         notes.append("The LLM's headline or lede failed the grounding check; extractive used.")
     headline, lede = parts["headline"], parts["lede"]
+    cited = {i for key in ("headline", "lede", "points") for c in parts[key] for i in c.citations}
+    notes.extend(_translation_notes(transcript, cited, index.language))
 
     def timed(claims: list[Claim]) -> tuple[Claim, ...]:
         return tuple(grounding.with_times(c, index) for c in claims)
@@ -98,6 +100,29 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
         rejected=tuple(dict.fromkeys(rejected)),
         notes=tuple(notes),
     )
+
+
+MACHINE_SOURCES = {
+    "speech-translate": "Whisper speech-translate: the gist, not a faithful translation",
+    "mt": "a machine translation model",
+    "llm": "an LLM translation",
+}
+
+
+def _translation_notes(transcript: Transcript, cited: set[int], language: str | None) -> list[str]:
+    """Say so when the brief's English rests on a machine translation of other speech.
+
+    The grounding check compares a claim with the English track it was drawn from, so errors in
+    that track (names, numbers) pass through; the reader must know to check the original.
+    """
+    if language != "en":
+        return []
+    sources = {s.english_source for s in transcript.segments if s.id in cited and s.english_source}
+    return [
+        f"Statements citing non-English speech come from its machine English track "
+        f"({MACHINE_SOURCES[src]}); check them against the original beside it."
+        for src in sorted(sources & MACHINE_SOURCES.keys())
+    ]
 
 
 def _grounded(draft: extractive.Draft, index: Index) -> dict[str, list]:
