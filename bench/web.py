@@ -1,6 +1,7 @@
 """Web load bench: 1,000 synthetic videos, 50 concurrent clients for 30 s, on loopback only.
 
     .venv/bin/python bench/web.py [--videos 1000] [--users 50] [--seconds 30] [--think 1.0]
+                                    [--workers 2]
 
 Builds a store of generated transcripts (Russian and English sentences from fixed word lists,
 with word timings and probabilities, like the speech stage writes), indexes it for full-text
@@ -119,8 +120,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "videobrief", "serve", "--no-worker"]
+def start_server(data: Path, port: int, workers: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "videobrief", "serve", "--no-worker", "--workers", str(workers)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
@@ -162,6 +163,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (2 cores here)")
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="vb-bench-web-"))
@@ -169,12 +171,15 @@ def main() -> None:
     try:
         ids = build_store(data, args.videos, args.segments)
         port = free_port()
-        proc = start_server(data, port)
+        proc = start_server(data, port, args.workers)
         for q in QUERIES:  # warm up: compiled templates, SQLite page cache
             httpx.get(f"http://127.0.0.1:{port}/search", params={"q": q})
             httpx.get(f"http://127.0.0.1:{port}/v/{random.choice(ids)}")
         model = f"think {args.think:.1f} s avg" if args.think > 0 else "closed loop"
-        print(f"load: {args.users} clients ({model}) × {args.seconds:.0f} s on 127.0.0.1:{port}")
+        print(
+            f"load: {args.users} clients ({model}) × {args.seconds:.0f} s on 127.0.0.1:{port}, "
+            f"{args.workers} server process(es)"
+        )
         stats = run_load(f"http://127.0.0.1:{port}", ids, args.users, args.seconds, args.think)
     finally:
         if proc is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -315,11 +316,20 @@ def serve(
     threads: Annotated[int, typer.Option(help="CPU threads for Whisper in the worker.")] = min(
         os.cpu_count() or 2, 8
     ),
+    workers: Annotated[
+        int, typer.Option(min=1, help="HTTP server processes (one per core suits a busy site).")
+    ] = 1,
 ) -> None:
-    """Serve the archive, video pages, comments, uploads and the API (FastAPI + uvicorn)."""
+    """Serve the archive, video pages, comments, uploads and the API (FastAPI + uvicorn).
+
+    With `--workers N` uvicorn runs N server processes; the pipeline worker then runs once, here,
+    not once per server process. The comment rate limit is per server process.
+    """
     import uvicorn
 
     from videobrief.web import WebSettings, create_app
+    from videobrief.web.settings import ENV_SETTINGS, to_env
+    from videobrief.web.worker import Worker
 
     settings = WebSettings(
         data_dir=data_dir,
@@ -330,13 +340,22 @@ def serve(
         cache_dir=_cache_dir(data_dir),
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_graceful_shutdown=3,
-    )
+    options = {"host": host, "port": port, "log_level": "warning", "timeout_graceful_shutdown": 3}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    Store.open(data_dir).close()  # migrate once, before N processes open the store
+    pipeline_worker = Worker(settings) if worker else None
+    os.environ[ENV_SETTINGS] = to_env(replace(settings, worker=False))
+    if pipeline_worker:
+        pipeline_worker.start()
+    try:
+        uvicorn.run(
+            "videobrief.web.app:create_app_from_env", factory=True, workers=workers, **options
+        )
+    finally:
+        if pipeline_worker:
+            pipeline_worker.stop()
 
 
 @token_app.command("create")

@@ -42,7 +42,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def served(web_template: Path, cache_dir: Path, tmp_path_factory) -> Iterator[dict]:
-    """`videobrief serve` on a copy of the web template store, plus an admin token."""
+    """`videobrief serve` on a copy of the web template store, plus an admin token.
+
+    Two server processes, as a newsroom would run it: the pipeline worker then runs once in the
+    parent, and the upload test proves a job still completes.
+    """
     data = tmp_path_factory.mktemp("served") / "data"
     shutil.copytree(web_template, data)
     env = {**os.environ, "VIDEOBRIEF_CACHE_DIR": str(cache_dir)}
@@ -57,7 +61,8 @@ def served(web_template: Path, cache_dir: Path, tmp_path_factory) -> Iterator[di
     ).stdout.strip()
     port = _free_port()
     proc = subprocess.Popen(
-        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)],
+        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]
+        + ["--workers", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

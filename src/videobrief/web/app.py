@@ -19,7 +19,7 @@ from videobrief.store import Store
 from videobrief.web.deps import AppState, render
 from videobrief.web.routes import admin, api, comments, pages, search, uploads
 from videobrief.web.security import RateLimiter
-from videobrief.web.settings import WebSettings, load_secret
+from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
 
 STATIC = Path(__file__).parent / "static"
@@ -83,3 +83,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         return response
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --workers N`: each server process builds its app from the env."""
+    return create_app(from_env())

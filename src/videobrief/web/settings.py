@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -37,6 +38,33 @@ class WebSettings:
     def resolved_cache_dir(self) -> Path:
         env = os.environ.get("VIDEOBRIEF_CACHE_DIR")
         return self.cache_dir or (Path(env) if env else self.data_dir / "cache")
+
+
+ENV_SETTINGS = "VIDEOBRIEF_WEB_SETTINGS"
+
+
+def to_env(settings: WebSettings) -> str:
+    """The settings as JSON, for server processes that uvicorn spawns (they re-import the app)."""
+    return json.dumps(
+        {
+            "data_dir": str(settings.data_dir),
+            "moderate": settings.moderate,
+            "worker": settings.worker,
+            "max_upload_bytes": settings.max_upload_bytes,
+            "cpu_threads": settings.cpu_threads,
+            "model": settings.model,
+            "cache_dir": str(settings.cache_dir) if settings.cache_dir else None,
+        }
+    )
+
+
+def from_env() -> WebSettings:
+    """Inverse of `to_env`, read from the environment."""
+    raw = json.loads(os.environ[ENV_SETTINGS])
+    cache = raw.pop("cache_dir")
+    return WebSettings(
+        data_dir=Path(raw.pop("data_dir")), cache_dir=Path(cache) if cache else None, **raw
+    )
 
 
 def load_secret(data_dir: Path) -> bytes:
