@@ -230,35 +230,49 @@ def search_text(store: Store, q: str, filters: Filters = Filters(), limit: int =
         return []
     if store.engine.dialect.name != "sqlite":
         return _search_text_pg(store, q, filters, limit)
+    match_clause = text(f"{FTS_TABLE} MATCH :match").bindparams(match=match)
     score = func.bm25(literal_column(FTS_TABLE)).label("score")
+    # Two steps: rank every match without building snippets (SQLite would build one for each
+    # of thousands of matches before sorting), then snippets for the few rows shown only.
+    ranked = select(_fts.c.rowid, score).select_from(_fts).where(match_clause)
+    if filters != Filters():
+        ranked = _filtered(
+            ranked.join(SegmentRow, SegmentRow.id == _fts.c.rowid).join(
+                Video, Video.id == SegmentRow.video_id
+            ),
+            filters,
+        )
+    ranked = ranked.order_by(score, _fts.c.rowid).limit(limit)
     snip = func.snippet(literal_column(FTS_TABLE), 1, _OPEN, _CLOSE, "…", 24)
     snip_en = func.snippet(literal_column(FTS_TABLE), 2, _OPEN, _CLOSE, "…", 24)
-    stmt = (
-        select(*_HIT_COLS, snip, snip_en, score)
-        .select_from(_fts)
-        .join(SegmentRow, SegmentRow.id == _fts.c.rowid)
-        .join(Video, Video.id == SegmentRow.video_id)
-        .where(text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
-        .order_by(score, SegmentRow.video_id, SegmentRow.idx)
-        .limit(limit)
-    )
     with store.reading() as session:
-        rows = session.execute(_filtered(stmt, filters)).all()
-    return [
-        Hit(
-            video_id=r[0],
-            title=r[1],
-            segment=r[2],
-            start=r[3],
-            end=r[4],
-            lang=r[5],
-            snippet=_marked(r[6]) or Markup(""),
-            english=_marked(r[7]) if r[7] else None,
-            score=-float(r[8]),
-            kind="text",
+        order = session.execute(ranked).all()
+        if not order:
+            return []
+        detail = (
+            select(_fts.c.rowid, *_HIT_COLS, snip, snip_en)
+            .select_from(_fts)
+            .join(SegmentRow, SegmentRow.id == _fts.c.rowid)
+            .join(Video, Video.id == SegmentRow.video_id)
+            .where(match_clause, _fts.c.rowid.in_([r[0] for r in order]))
         )
-        for r in rows
-    ]
+        rows = {r[0]: r[1:] for r in session.execute(detail).all()}
+    return [_text_hit(rows[rowid], rank) for rowid, rank in order if rowid in rows]
+
+
+def _text_hit(r: tuple, rank: float) -> Hit:
+    return Hit(
+        video_id=r[0],
+        title=r[1],
+        segment=r[2],
+        start=r[3],
+        end=r[4],
+        lang=r[5],
+        snippet=_marked(r[6]) or Markup(""),
+        english=_marked(r[7]) if r[7] else None,
+        score=-float(rank),
+        kind="text",
+    )
 
 
 def _search_text_pg(store: Store, q: str, filters: Filters, limit: int) -> list[Hit]:
