@@ -48,6 +48,29 @@ def test_videos_newest_first_and_transcript(client, en_id):
     assert client.get(f"/api/v1/videos/{en_id}/brief").status_code == 404  # none stored: none shown
 
 
+def test_a_stored_brief_is_served_on_the_page_in_the_api_and_as_markdown(data_dir, en_id):
+    from videobrief.records import Brief, Claim
+
+    brief = Brief(
+        headline=Claim(text="He was not an ill disposed young man", citations=(1,), times=(7.0,)),
+        language="en",
+    )
+    with Store.open(data_dir) as store:
+        store.save_brief(en_id, brief, "test")
+    with make_client(data_dir) as client:
+        api = client.get(f"/api/v1/videos/{en_id}/brief").json()
+        assert api["headline"] == {
+            "text": "He was not an ill disposed young man",
+            "citations": [1],
+            "times": [7.0],
+        }
+        page = client.get(f"/v/{en_id}").text
+        assert page.index('id="brief"') < page.index('id="transcript"')
+        assert 'href="#seg-1"' in page
+        md = client.get(f"/v/{en_id}/export/md")
+        assert md.text.startswith("# He was not an ill disposed young man [00:07]")
+
+
 def test_home_lists_videos_with_duration(client, en_id):
     html = client.get("/").text
     assert "Sense and Sensibility, chapter one" in html and "Брифинг МИД" in html

@@ -12,6 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from videobrief import search
+from videobrief.records import Brief
+from videobrief.store import VideoSummary
 from videobrief.web import comments as comment_store
 from videobrief.web import jobs
 from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, load_brief, require_admin
@@ -26,16 +28,6 @@ _bearer = HTTPBearer(auto_error=False, description="Admin token from `videobrief
 AdminAuth = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"description": "Not found"}}
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Admin token needed"}}
-
-
-class VideoOut(BaseModel):
-    id: str
-    title: str | None
-    source: str
-    duration: float
-    created_at: datetime
-    segment_count: int
-    languages: list[str]
 
 
 class HitOut(BaseModel):
@@ -64,31 +56,11 @@ class CommentOut(BaseModel):
     created_at: datetime
 
 
-class JobOut(BaseModel):
-    id: str
-    status: str
-    filename: str
-    sha256: str
-    video_id: str | None
-    stage: str | None
-    done: float
-    total: float
-    note: str | None
-    error: str | None
-    attempts: int
-    created_at: datetime
-    updated_at: datetime
-
-
-def _job(view: jobs.JobView) -> JobOut:
-    return JobOut(**view.__dict__)
-
-
 def _comment(c: comment_store.CommentView) -> CommentOut:
     return CommentOut(id=c.id, name=c.name, text=c.text, status=c.status, created_at=c.created_at)
 
 
-@router.get("/videos", response_model=list[VideoOut])
+@router.get("/videos", response_model=list[VideoSummary])
 def list_videos(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -96,15 +68,15 @@ def list_videos(
 ):
     """Published videos, newest first."""
     rows = app_state(request).store.list_videos()[offset : offset + limit]
-    return [VideoOut(**r.__dict__) for r in rows]
+    return rows
 
 
-@router.get("/videos/{video_id}", response_model=VideoOut, responses=ERRORS)
+@router.get("/videos/{video_id}", response_model=VideoSummary, responses=ERRORS)
 def get_video(request: Request, video_id: VideoId):
     """One video's summary (id or a unique prefix of at least 6 hex characters)."""
     t = find_video(app_state(request).store, video_id)
     row = next(v for v in app_state(request).store.list_videos() if v.id == t.id)
-    return VideoOut(**row.__dict__)
+    return row
 
 
 @router.get("/videos/{video_id}/transcript", responses=ERRORS)
@@ -113,15 +85,15 @@ def get_transcript(request: Request, video_id: VideoId) -> dict[str, Any]:
     return find_video(app_state(request).store, video_id).to_json_dict()
 
 
-@router.get("/videos/{video_id}/brief", responses=ERRORS)
-def get_brief(request: Request, video_id: VideoId) -> dict[str, Any]:
+@router.get("/videos/{video_id}/brief", response_model=Brief, responses=ERRORS)
+def get_brief(request: Request, video_id: VideoId) -> Brief:
     """The brief with its citations, or 404 while the video has none."""
     state = app_state(request)
     t = find_video(state.store, video_id)
     brief = load_brief(state.store, t.id)
     if brief is None:
         raise HTTPException(404, "no brief for this video")
-    return brief.model_dump(mode="json") if hasattr(brief, "model_dump") else dict(brief)
+    return brief
 
 
 @router.get("/search", response_model=list[HitOut])
@@ -216,7 +188,7 @@ def delete_comment(
 @router.post(
     "/uploads",
     status_code=202,
-    response_model=JobOut,
+    response_model=jobs.JobView,
     responses={
         **ADMIN_ERRORS,
         413: {"description": "Too large"},
@@ -240,28 +212,28 @@ def delete_comment(
 async def upload(request: Request, _auth: AdminAuth = None):
     """Upload audio or video (multipart field `file`); queues a pipeline job (admin)."""
     require_admin(request)
-    return _job(await accept_upload(request))
+    return await accept_upload(request)
 
 
-@router.get("/jobs", response_model=list[JobOut], responses=ADMIN_ERRORS)
+@router.get("/jobs", response_model=list[jobs.JobView], responses=ADMIN_ERRORS)
 def list_jobs(request: Request, _auth: AdminAuth = None):
     """Recent jobs, newest first (admin)."""
     require_admin(request)
-    return [_job(j) for j in jobs.recent(app_state(request).store)]
+    return jobs.recent(app_state(request).store)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, responses=ERRORS)
+@router.get("/jobs/{job_id}", response_model=jobs.JobView, responses=ERRORS)
 def get_job(request: Request, job_id: JobId):
     """One job's status and stage progress."""
     job = jobs.get(app_state(request).store, job_id)
     if job is None:
         raise HTTPException(404, "no such job")
-    return _job(job)
+    return job
 
 
 @router.post(
     "/jobs/{job_id}/retry",
-    response_model=JobOut,
+    response_model=jobs.JobView,
     responses={**ERRORS, **ADMIN_ERRORS, 409: {"description": "Not failed"}},
 )
 def retry_job(request: Request, job_id: JobId, _auth: AdminAuth = None):
@@ -272,4 +244,4 @@ def retry_job(request: Request, job_id: JobId, _auth: AdminAuth = None):
         raise HTTPException(404, "no such job")
     if not jobs.retry(store, job_id):
         raise HTTPException(409, "only a failed job can be retried")
-    return _job(jobs.get(store, job_id))
+    return jobs.get(store, job_id)
