@@ -170,6 +170,7 @@ def main() -> None:
     proc = None
     try:
         ids = build_store(data, args.videos, args.segments)
+        os.sync()  # flush the fresh store to disk first: measure serving, not write-back
         port = free_port()
         proc = start_server(data, port, args.workers)
         for q in QUERIES:  # warm up: compiled templates, SQLite page cache
