@@ -68,3 +68,12 @@ def llm_url():
         pytest.skip(reason)
     with llama_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A real PostgreSQL server for the whole session (see tests/pg.py)."""
+    from tests.pg import pg_server
+
+    with pg_server() as server:
+        yield server
