@@ -31,7 +31,9 @@ _counter = itertools.count()
 
 def pg_bin() -> Path | None:
     """The newest /usr/lib/postgresql/<major>/bin holding initdb, or None."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     return Path(found[-1]).parent if found else None
 
 

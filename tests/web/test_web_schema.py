@@ -30,7 +30,6 @@ def _build() -> tuple[object, str]:
         store.save_media(info, title=en.title, description=None, source="talk.wav")
         store.save_transcript(en, "import", "test")
         store.save_transcript(russian_video(), "import", "test")
-        search.refresh_text(store)
         token = create_token(store, "schemathesis")
     settings_ = WebSettings(
         data_dir=data,
