@@ -33,7 +33,6 @@ from pathlib import Path
 import gevent
 import httpx
 
-from videobrief import search
 from videobrief.records import Segment, Transcript, Word
 from videobrief.store import Store
 

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from tests.web.conftest import english_video, russian_video
-from videobrief import search
 from videobrief.store import Store
 from videobrief.web import WebSettings, create_app
 from videobrief.web.tokens import create_token
