@@ -6,7 +6,6 @@ Round-trips, atomicity, bookkeeping, stable segment keys, paging, job leases, mi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,30 +54,6 @@ def make_transcript(video_id: str = VID, n_segments: int = 3, n_words: int = 2) 
         description="Брифинг — описание",
         segments=tuple(segs),
     )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def db_url(backend: str, request) -> Iterator[str | None]:
-    """None for SQLite in the test's data folder, else a fresh database on the test server."""
-    if backend == "sqlite":
-        yield None
-        return
-    server = request.getfixturevalue("pg")
-    url = server.new_database()
-    yield url
-    server.drop_database(url)
-
-
-@pytest.fixture
-def store(tmp_path: Path, db_url: str | None):
-    s = Store.from_settings(tmp_path / "data", db_url)
-    yield s
-    s.close()
 
 
 def sqlite_only(store: Store) -> None:

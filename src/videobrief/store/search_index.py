@@ -184,6 +184,11 @@ class SearchIndex:
                     SegmentRow.id.in_(chunk)
                 )
                 current.update({pk: (vid, body) for pk, vid, body in session.execute(stmt)})
+                done = select(SegmentEmbedding.segment_id).where(
+                    SegmentEmbedding.segment_id.in_(chunk)
+                )
+                for pk in session.scalars(done):
+                    current.pop(pk, None)
             keep = [
                 {"segment_id": pk, "video_id": current[pk][0], "model": model, "vector": vec}
                 for pk, body, vec in rows
