@@ -174,3 +174,55 @@ def test_concurrent_workers_never_share_a_job(store: Store) -> None:
 def test_claims_are_oldest_first(store: Store, n: int) -> None:
     made = [store.create_job(f"{i}.wav", f"/u/{i}", "0" * 64).id for i in range(n)]
     assert [store.claim_job().id for _ in range(n)] == made
+
+
+_HOLDER = """
+import sys, time
+from pathlib import Path
+from videobrief.store import Store
+from videobrief.web import jobs
+from videobrief.web.worker import _heartbeat
+store = Store.from_settings(Path(sys.argv[1]), sys.argv[2] or None)
+job = jobs.claim_next(store, lease_s=float(sys.argv[3]))
+print(job.id, job.attempts, flush=True)
+with _heartbeat(store, job, float(sys.argv[3])):
+    time.sleep(600)
+"""
+
+
+def test_a_killed_worker_loses_its_lease_and_the_job_is_claimed_again(
+    store: Store, db_url, tmp_path
+) -> None:
+    """A real process claims a job and heartbeats; SIGKILL it, and the job comes back."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    job = store.create_job("a.wav", "/u/a", "0" * 64)
+    lease = 1.5
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(tmp_path / "data"), db_url or "", str(lease)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        claimed_id, attempts = proc.stdout.readline().split()
+        assert (claimed_id, attempts) == (job.id, "1")
+        time.sleep(lease * 2)  # the heartbeat keeps the lease alive past its first expiry
+        assert store.claim_job(lease_s=60) is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + lease * 3
+        again = None
+        while again is None and time.monotonic() < deadline:
+            again = store.claim_job(lease_s=60)
+            time.sleep(0.1)
+        assert again is not None and (again.id, again.attempts) == (job.id, 2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
