@@ -57,13 +57,10 @@ DbUrl = Annotated[
 
 def _open_store(data_dir: Path, db: str | None) -> Store:
     """The store the command was pointed at; a bad or unreachable URL exits 2 with one line."""
-    from sqlalchemy.exc import ArgumentError, OperationalError
-
     try:
         return Store.from_settings(data_dir, db)
-    except (BadInput, ArgumentError, OperationalError) as exc:
-        reason = str(exc).splitlines()[0]
-        err.print(f"[red]error:[/red] database: {reason}", highlight=False)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
 
 
@@ -372,10 +369,10 @@ def serve(
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
     options = {"host": host, "port": port, "log_level": "warning", "timeout_graceful_shutdown": 3}
+    _open_store(data_dir, db).close()  # a bad URL exits 2; migrate once, before N processes
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
         return
-    _open_store(data_dir, db).close()  # migrate once, before N processes open the store
     pipeline_worker = Worker(settings) if worker else None
     os.environ[ENV_SETTINGS] = to_env(replace(settings, worker=False))
     if pipeline_worker:

@@ -46,6 +46,14 @@ def test_videos_newest_first_and_transcript(client, en_id):
     assert client.get(f"/api/v1/videos/{en_id}/brief").status_code == 404  # none stored: none shown
 
 
+def test_video_list_pages(client, en_id):
+    assert [v["id"] for v in client.get("/api/v1/videos?limit=1").json()] == [RU_ID]
+    assert [v["id"] for v in client.get("/api/v1/videos?limit=1&offset=1").json()] == [en_id]
+    assert client.get("/api/v1/videos?offset=2").json() == []
+    one = client.get(f"/api/v1/videos/{en_id[:10]}").json()
+    assert (one["id"], one["segment_count"], one["languages"]) == (en_id, 3, ["en"])
+
+
 def test_a_stored_brief_is_served_on_the_page_in_the_api_and_as_markdown(data_dir, en_id):
     from videobrief.records import Brief, Claim
 

@@ -40,6 +40,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
@@ -143,8 +145,9 @@ class Store(SearchIndex, WebTables):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         try:
             return cls(url)
-        except ImportError as exc:
-            raise BadInput(f"database {url.split('://')[0]}: driver missing ({exc})") from exc
+        except (ArgumentError, OperationalError, ImportError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise BadInput(f"database {_safe_url(url)}: {reason}") from exc
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
@@ -587,6 +590,14 @@ class Store(SearchIndex, WebTables):
                 .order_by(order, StageRow.stage)
             )
             return [_stage_dict(r) for r in rows]
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for error messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("://", 1)[0] + "://…"
 
 
 def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
