@@ -406,7 +406,7 @@ class Store(SearchIndex, WebTables):
             r.idx: r
             for r in session.execute(select(SegmentRow.__table__).where(c.video_id == video_id))
         }
-        old_words = self._load_words(session, video_id) if old else {}
+        old_words = self._word_tuples(session, video_id) if old else {}
         wanted = {s.id for s in segments}
         gone = [r.id for idx, r in old.items() if idx not in wanted]
         for chunk in _chunks(gone):
@@ -431,7 +431,7 @@ class Store(SearchIndex, WebTables):
                 reworded.append(row.id)
             if "text" in diff or "english" in diff:
                 fresh.append((row.id, s.text, s.english))
-            if tuple(old_words.get(row.id, ())) != s.words:
+            if old_words.get(row.id, []) != [_word_tuple(w) for w in s.words]:
                 rewords.append((row.id, s))
         for cols, params in changes.items():
             stmt = (
@@ -495,6 +495,23 @@ class Store(SearchIndex, WebTables):
             title=video.title,
             segments=segments,
         )
+
+    @staticmethod
+    def _word_tuples(session: Session, video_id: str) -> dict[int, list[tuple]]:
+        """Stored words as plain tuples per segment pk: diffing 10⁵ words as records would
+        spend seconds validating them."""
+        w = WordRow.__table__.c
+        stmt = (
+            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf)
+            .join(SegmentRow.__table__, SegmentRow.__table__.c.id == w.segment_id)
+            .where(SegmentRow.__table__.c.video_id == video_id)
+            .order_by(w.segment_id, w.idx)
+        )
+        out: dict[int, list[tuple]] = {}
+        for seg_id, *rest in session.connection().execute(stmt):
+            rest[4] = bool(rest[4])
+            out.setdefault(seg_id, []).append(tuple(rest))
+        return out
 
     @staticmethod
     def _load_words(session: Session, video_id: str) -> dict[int, list[Word]]:
@@ -629,6 +646,10 @@ def _segment_values(video_id: str, s: Segment) -> dict[str, Any]:
         "english_source": s.english_source,
         "flags": list(s.flags) or None,
     }
+
+
+def _word_tuple(w: Word) -> tuple:
+    return (w.start, w.end, w.word, w.prob, bool(w.low_conf))
 
 
 def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:

@@ -155,7 +155,7 @@ class SearchIndex:
     def segments_to_embed(
         self, video_id: str | None = None, limit: int | None = None
     ) -> list[tuple[int, str, str]]:
-        """(pk, video id, text) of segments with no embedding yet, one video's or oldest first."""
+        """(pk, video id, text) of segments with no embedding yet (one video's, or all by video)."""
         stmt = (
             select(SegmentRow.id, SegmentRow.video_id, SegmentRow.text)
             .outerjoin(SegmentEmbedding, SegmentEmbedding.segment_id == SegmentRow.id)
