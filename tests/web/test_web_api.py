@@ -6,6 +6,7 @@ import hashlib
 from html.parser import HTMLParser
 
 from tests.web.conftest import RU_ID, make_client, open_store, wav_bytes
+from videobrief.pipeline import RunConfig
 from videobrief.web import jobs
 from videobrief.web.worker import run_job
 
@@ -281,7 +282,8 @@ def test_failed_job_shows_error_and_can_be_retried(client, token, data_dir):
         assert claimed.id == job["id"]
         # the stored upload vanishes before the worker reads it: a real failure path
         (data_dir / "uploads" / job["sha256"]).unlink()
-        run_job(store, claimed, config=None)  # fails in ingest, before the config is needed
+        config = RunConfig(data_dir=data_dir, cache_dir=data_dir / "cache")
+        run_job(store, claimed, config)  # fails in ingest, before any model is loaded
     failed = client.get(f"/api/v1/jobs/{job['id']}").json()
     assert failed["status"] == "failed" and "no such file" in failed["error"]
     assert "a.wav" in failed["error"] and str(data_dir) not in failed["error"]

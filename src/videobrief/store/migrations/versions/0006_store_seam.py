@@ -1,7 +1,7 @@
 """The store as the one seam: job leases, indexes written with the transcript, PostgreSQL FTS.
 
 Revision ID: 0006_store_seam
-Revises: 0004_web
+Revises: 0005_stage_registry
 Create Date: 2026-12-01
 
 - `jobs.lease_until`: a running job whose lease has passed is claimed again (kill -9 safety).
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_store_seam"
-down_revision: str | None = "0004_web"
+down_revision: str | None = "0005_stage_registry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
