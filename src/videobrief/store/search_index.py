@@ -85,6 +85,17 @@ def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _listed(stmt: Select) -> Select:
+    """Only videos the archive lists (all stages done): a half-made video is never a hit.
+
+    Applied where rows are fetched for display, not to the ranking of every match, so it costs
+    nothing on the common path; a page may then show fewer hits while a video is processing.
+    """
+    from videobrief.store.db import complete_video  # db imports this module
+
+    return stmt.where(complete_video())
+
+
 def _filtered(stmt: Select, filters: Filters) -> Select:
     if filters.lang:
         stmt = stmt.where(SegmentRow.lang == filters.lang)
@@ -148,6 +159,7 @@ class SearchIndex:
             .where(SegmentRow.id.in_(list(pks))),
             filters,
         )
+        stmt = _listed(stmt)
         return self.read(
             lambda s: [SegmentMatch(*r[:8], score=0.0, segment_pk=r[8]) for r in s.execute(stmt)]
         )
@@ -236,7 +248,7 @@ def _search_sqlite(session: Session, match: str, filters: Filters, limit: int) -
         .join(Video, Video.id == SegmentRow.video_id)
         .where(match_clause, _fts.c.rowid.in_([r[0] for r in order]))
     )
-    rows = {r[0]: r[1:] for r in session.execute(detail).all()}
+    rows = {r[0]: r[1:] for r in session.execute(_listed(detail)).all()}
     return [
         SegmentMatch(*rows[pk][:6], rows[pk][6] or "", rows[pk][7] or None, -float(rank), pk)
         for pk, rank in order
@@ -273,7 +285,7 @@ def _search_pg(session: Session, q: str, filters: Filters, limit: int) -> list:
         .join(Video, Video.id == SegmentRow.video_id)
         .where(SegmentRow.id.in_([r[0] for r in order]))
     )
-    rows = {r[0]: r[1:] for r in session.execute(detail).all()}
+    rows = {r[0]: r[1:] for r in session.execute(_listed(detail)).all()}
     return [
         SegmentMatch(*rows[pk][:6], rows[pk][6] or "", rows[pk][7] or None, float(rank), pk)
         for pk, rank in order
