@@ -79,6 +79,7 @@ def test_page_shows_the_brief_with_links_to_timestamps(seed_page, tmp_path):
     with Store.open(tmp_path / "data") as store:
         config = RunConfig(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
         result = process(seed_page, store, config, lambda _e: None)
+        assert store.segments_to_embed(result.transcript.id) == []  # meaning index filled
     assert result.brief is not None
     folder = publish(result.transcript, tmp_path / "out", result.brief)
     on_disk = Brief.model_validate(json.loads((folder / "brief.json").read_text()))

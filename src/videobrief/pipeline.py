@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from videobrief import exports, page
+from videobrief import exports, page, search
 from videobrief.brief import BriefOptions
 from videobrief.english import EnglishOptions
 from videobrief.records import Brief, Transcript
@@ -42,6 +42,7 @@ class RunConfig:
     cpu_threads: int = 2
     brief: BriefOptions = BriefOptions()
     options: dict[str, Any] = field(default_factory=dict)
+    embed: bool = True  # fill the meaning-search index after the run
 
     def run_settings(self) -> RunSettings:
         """The runner's view: options by stage name (the English stage uses speech's model)."""
@@ -56,8 +57,16 @@ class RunConfig:
 
 
 def process(source: Path, store: Store, config: RunConfig, on_event: OnEvent) -> RunResult:
-    """Run every stage for one source, reusing whatever is already stored."""
-    return run_source(source, store, config.run_settings(), on_event)
+    """Run every stage for one source, reusing whatever is already stored.
+
+    The text index is written with the transcript; the meaning index (embeddings of segments
+    that have none yet) right after, so a video made here is searchable both ways the moment
+    `serve` starts.
+    """
+    result = run_source(source, store, config.run_settings(), on_event)
+    if config.embed:
+        search.embed_video(store, result.transcript.id)
+    return result
 
 
 def rerun_brief(
