@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from videobrief import embeddings
-from videobrief.brief.entities import Evidence, is_cyrillic, key, names
+from videobrief.entities.match import Evidence, is_cyrillic, key, names
 from videobrief.brief.index import Index
 from videobrief.brief.text import number_supported, numbers, words
 from videobrief.records import Claim, Quote, Rejected
