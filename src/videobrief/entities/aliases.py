@@ -1,4 +1,4 @@
-"""The shipped alias table: common bodies, acronyms and places whose spellings letters cannot bridge.
+"""The shipped alias table: bodies, acronyms and places whose spellings letters cannot bridge.
 
 "ОДКБ", "CSTO" and «Организация Договора о коллективной безопасности» share no letters a
 transliteration could match, so a small table (`aliases.json`, beside this module) names them
@@ -75,7 +75,9 @@ def tokens(text: str) -> list[Token]:
 def table() -> tuple[Alias, ...]:
     """Every entry of the shipped table."""
     rows = json.loads(_TABLE.read_text(encoding="utf-8"))
-    return tuple(Alias(r["id"], r["type"], r["name"], r["name_en"], tuple(r["forms"])) for r in rows)
+    return tuple(
+        Alias(r["id"], r["type"], r["name"], r["name_en"], tuple(r["forms"])) for r in rows
+    )
 
 
 def _case_rule(form: str) -> str:

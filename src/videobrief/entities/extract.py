@@ -9,6 +9,7 @@ table knows it is the foreign ministry.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,8 +18,7 @@ from videobrief.entities import aliases
 from videobrief.entities.match import is_cyrillic
 from videobrief.records import Segment
 
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()  # fmt: skip
+_MONTHS = list(calendar.month_name)[1:]  # English month names (C locale)
 _SPACY_TYPES = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "ORG": "ORG"}
 _PATRONYMIC = re.compile(r"(вич|вна|чна|ьич)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(['’]s?|\s+)$")
@@ -67,7 +67,7 @@ def _spacy():
 
 
 def segment_lang(seg: Segment) -> str:
-    """"ru" or "en" for choosing a recogniser: the segment's language, else its script."""
+    """ "ru" or "en" for choosing a recogniser: the segment's language, else its script."""
     if seg.lang in ("ru", "en"):
         return seg.lang
     return "ru" if is_cyrillic(seg.text) else "en"
@@ -132,11 +132,7 @@ def _join_people(text: str, spans) -> list[tuple[int, int, str, str]]:
         if span.type not in ("PER", "LOC", "ORG"):
             continue
         prev = out[-1] if out else None
-        if (
-            prev
-            and prev[2] == "PER" == span.type
-            and not text[prev[1] : span.start].strip()
-        ):
+        if prev and prev[2] == "PER" == span.type and not text[prev[1] : span.start].strip():
             out[-1] = (prev[0], span.stop, "PER", f"{prev[3]} {span.normal}")
         else:
             out.append((span.start, span.stop, span.type, span.normal or span.text))

@@ -12,6 +12,7 @@ Mentions merge when
 
 from __future__ import annotations
 
+import calendar
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
@@ -28,8 +29,7 @@ _SCHEMES = (
     iuliia.WIKIPEDIA, iuliia.BGN_PCGN, iuliia.ICAO_DOC_9303, iuliia.MOSMETRO, iuliia.TELEGRAM,
     iuliia.YANDEX_MAPS, iuliia.GOST_52535, iuliia.ALA_LC, iuliia.SCIENTIFIC, iuliia.UNGEGN_1987,
 )  # fmt: skip
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()  # fmt: skip
+_MONTHS = list(calendar.month_name)[1:]  # English month names (C locale)
 THRESHOLD = 88  # rapidfuzz ratio for two Latin spellings to be one name
 
 
@@ -156,7 +156,7 @@ def _name_en(group: list[Candidate]) -> str:
 
 
 def date_en(fact: tuple[int | None, int | None, int | None] | None) -> str:
-    """"26 September", "September 2025", "2025": the parts a date names, in English."""
+    """ "26 September", "September 2025", "2025": the parts a date names, in English."""
     year, month, day = fact or (None, None, None)
     words = [str(day) if day and month else "", _MONTHS[month - 1] if month else ""]
     words.append(str(year) if year else "")
