@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
 from videobrief.records import Brief, MediaInfo, Segment, Transcript, Word
+from videobrief.store import entity_store
+from videobrief.store.entity_store import ArchiveEntity, EntityInVideo
 from videobrief.store.models import (
     STAGE_STATUSES,
     BriefRow,
@@ -307,6 +309,7 @@ class Store:
             session.execute(delete(SegmentRow).where(SegmentRow.video_id == t.id))
             seg_ids = self._insert_segments(session, t.id, t.segments)
             self._insert_words(session, seg_ids, t.segments)
+            entity_store.replace(session, t.id, t.entities)
             self._set_stage(session, t.id, stage, "done", settings_hash, None)
 
     @staticmethod
@@ -342,6 +345,7 @@ class Store:
             ).scalars()
             segs = list(segs)
             words = self._load_words(session, video_id)
+            entities = entity_store.load(session, [video_id]).get(video_id, [])
         segments = tuple(_segment_record(s, words.get(s.id, ())) for s in segs)
         return Transcript(
             id=video.id,
@@ -350,7 +354,25 @@ class Store:
             description=video.description,
             title=video.title,
             segments=segments,
+            entities=tuple(entities),
         )
+
+    # -- entities across the archive ----------------------------------------------------
+
+    def list_entities(self, type_: str | None = None, limit: int = 500) -> list[ArchiveEntity]:
+        """Entities across all videos (matched by type + English name), most videos first."""
+        with self._read.begin() as session:
+            return entity_store.archive(session, type_, limit)
+
+    def entity_videos(self, key: str) -> list[EntityInVideo]:
+        """Every video naming the archive entity `key` ("PER:lukashenko"), with its mentions."""
+        with self._read.begin() as session:
+            return entity_store.videos_naming(session, key)
+
+    def videos_with_entity(self, key: str) -> set[str]:
+        """Ids of the videos naming the archive entity `key` (the search filter)."""
+        with self._read.begin() as session:
+            return entity_store.video_ids_naming(session, key)
 
     @staticmethod
     def _load_words(session: Session, video_id: str) -> dict[int, list[Word]]:
