@@ -151,3 +151,52 @@ def test_names_for_prompt_gives_every_said_form_its_english_name(seed):
     assert not [p for p in pairs if p[0].lower() == p[1].lower()]
     dates = {e.name for e in seed.entities if e.type == "DATE"}
     assert not dates & {p[0] for p in pairs}
+
+
+class _Progress:
+    """Records progress calls; stands in for the registry's Context until it lands on main."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, float, str]] = []
+
+    def progress(self, done: float, total: float, unit: str = "s", note: str = "") -> None:
+        self.calls.append((done, total, unit))
+
+
+def test_stage_run_fills_entities_and_reports_progress():
+    from videobrief.entities.stage import EntitiesOptions, run
+
+    ctx = _Progress()
+    t = _two_scripts()
+    out = run({"transcript": t}, EntitiesOptions(), ctx)["transcript"]
+    assert out.segments == t.segments
+    assert out.entities == find_entities(t)
+    assert ctx.calls[-1] == (5, 5, "segments")
+
+
+def test_cue_speakers_get_the_full_name_others_are_left_alone():
+    from pydantic import BaseModel, ConfigDict
+
+    from videobrief.entities.stage import resolve_speakers
+
+    class Speaker(BaseModel):  # the speakers stage's record's shape
+        model_config = ConfigDict(frozen=True)
+        id: str
+        name: str | None
+        name_source: str | None
+        score: float | None = None
+
+    entities = [_person("E1", "Максим Владимирович Рыженков")]
+    speakers = [
+        Speaker(id="S1", name="Сергей Викторович", name_source="cue"),
+        Speaker(id="S2", name="Максим Владимирович", name_source="cue"),
+        Speaker(id="S3", name="Максим Владимирович", name_source="user"),
+        Speaker(id="S4", name=None, name_source=None),
+    ]
+    out = resolve_speakers(speakers, entities)
+    assert [s.name for s in out] == [
+        "Сергей Викторович",
+        "Максим Владимирович Рыженков",
+        "Максим Владимирович",
+        None,
+    ]
