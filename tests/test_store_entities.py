@@ -93,3 +93,12 @@ def test_entity_tables_match_their_migration(store: Store) -> None:
         opts = {"compare_type": True, "include_name": include_name}
         ctx = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(ctx, Base.metadata) == []
+
+
+def test_archive_key_bridges_english_spellings(store: Store) -> None:
+    a = (_entity("E1", "PER", "Сергей Глазьев", "Sergey Glazyev", 0),)
+    b = (_entity("E1", "PER", "Sergei Glaziev", "Sergei Glaziev", 1),)
+    store.save_transcript(_transcript(VID_A, a, "first"), "entities", "h")
+    store.save_transcript(_transcript(VID_B, b, "second"), "entities", "h")
+    [only] = store.list_entities("PER")
+    assert (only.videos, only.mentions) == (2, 2)

@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from videobrief.entities.match import key
 from videobrief.records import Entity, Mention
 from videobrief.store.entity_models import EntityRow, MentionRow
 from videobrief.store.models import Video
 
 
 def archive_key(entity: Entity) -> str:
-    """The cross-video key: type and folded English name (a person's surname alone)."""
-    english = entity.name_en.lower().replace("ё", "е").strip()
-    if entity.type == "PER" and english:
-        english = english.split()[-1]
-    return f"{entity.type}:{english}"[:255]
+    """The cross-video key: type and the English name (a person's surname alone), each word in
+    `match.key` spelling so "Glazyev" and "Glaziev" or "Kiev"-style variants meet."""
+    words = entity.name_en.split()
+    if entity.type == "PER" and words:
+        words = words[-1:]
+    return f"{entity.type}:{' '.join(k for w in words if (k := key(w)))}"[:255]
 
 
 @dataclass(frozen=True)
