@@ -1,14 +1,14 @@
 """The entities stage: transcript in, the same transcript with `entities` (and speakers'
 full names) out.
 
-Written against the stage registry's planned shape (`run(inputs, options, ctx)`); it knows
+Registered as `videobrief.stages.entities`; `run(inputs, options, ctx)` knows
 nothing of the store, web or executor. The natasha and spaCy models are loaded once per
 process by `extract`'s own caches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +45,7 @@ def resolve_speakers(speakers: Sequence[Any], entities: Sequence[Entity]) -> tup
     return tuple(out)
 
 
-def run(inputs: dict[str, Any], options: EntitiesOptions, ctx: Any) -> dict[str, Any]:
+def run(inputs: Mapping[str, Any], options: EntitiesOptions, ctx: Any) -> dict[str, Any]:
     """Find the transcript's entities; resolve cue-named speakers when the transcript has any."""
     transcript: Transcript = inputs["transcript"]
     segments = transcript.segments

@@ -1,7 +1,7 @@
 """Entities: each video's people, places, organisations and dates, and their mentions (issue 13).
 
 Revision ID: 0009_entities
-Revises: 0004_web
+Revises: 0005_stage_registry (re-chained after merging main; was 0004_web)
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_entities"
-down_revision: str | None = "0004_web"
+down_revision: str | None = "0005_stage_registry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
