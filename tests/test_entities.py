@@ -200,3 +200,13 @@ def test_cue_speakers_get_the_full_name_others_are_left_alone():
         "Максим Владимирович",
         None,
     ]
+
+
+def test_static_page_lists_names_with_links_to_their_segments():
+    from videobrief.page import render_page
+
+    t = with_entities(_two_scripts())
+    html = render_page(t, None)
+    assert 'id="entities"' in html and "Sergei Lavrov" in html
+    assert 'href="#seg-2"' in html  # «Лаврову», the third segment
+    assert "/entity?key=" not in html  # no archive behind a static page
