@@ -131,6 +131,8 @@ def test_resolve_person_finds_the_full_name_of_a_cue():
     assert resolve_person("Максиму Владимировичу", entities).id == "E1"
     assert resolve_person("Сергей Викторович", entities).id == "E2"
     assert resolve_person("Lavrov", entities).id == "E2"
+    assert resolve_person("Mr. Lavrov", entities).id == "E2"
+    assert resolve_person("господину Лаврову", entities).id == "E2"
     assert resolve_person("Иван Петрович", entities) is None
     assert resolve_person("Максим", entities) is None  # one part alone is not a name
 
@@ -172,6 +174,8 @@ def test_stage_run_fills_entities_and_reports_progress():
     assert out.segments == t.segments
     assert out.entities == find_entities(t)
     assert ctx.calls[-1] == (5, 5, "segments")
+    empty = Transcript(id=VIDEO, source="empty.srt", duration=0.0)
+    assert run({"transcript": empty}, EntitiesOptions(), ctx)["transcript"].entities == ()
 
 
 def test_cue_speakers_get_the_full_name_others_are_left_alone():

@@ -45,10 +45,15 @@ def names_for_prompt(entities: tuple[Entity, ...] | list[Entity]) -> list[tuple[
     return list(pairs)
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "господин", "госпожа", "товарищ"}
+
+
 def _parts(name: str) -> tuple[str, str, str]:
     from videobrief.entities.extract import _en_parts, _ru_parts
 
-    words = " ".join(lemma(w).capitalize() for w in name.split())
+    kept = [w for w in name.replace(".", " ").split() if lemma(w) not in _HONORIFICS]
+    name = " ".join(kept)
+    words = " ".join(lemma(w).capitalize() for w in kept)
     if any("а" <= c <= "я" for c in fold(name)):
         return _ru_parts(words)
     return _en_parts(name)

@@ -53,6 +53,8 @@ def run(inputs: Mapping[str, Any], options: EntitiesOptions, ctx: Any) -> dict[s
     for i in range(0, len(segments), CHUNK):
         candidates += extract(segments[i : i + CHUNK])
         ctx.progress(min(i + CHUNK, len(segments)), len(segments), unit="segments")
+    if not segments:
+        ctx.progress(0, 0, unit="segments")
     entities = merge(candidates)
     update: dict[str, Any] = {"entities": entities}
     speakers = getattr(transcript, "speakers", None)  # the speakers stage's field, if present
