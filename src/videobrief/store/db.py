@@ -517,6 +517,14 @@ class Store:
             row = session.get(StageRow, (video_id, stage))
             return _stage_dict(row) if row is not None else None
 
+    def unfinished_stages(self, video_id: str) -> list[str]:
+        """Stages of the video that are queued, running or failed (empty: the video is done)."""
+        with self._read.begin() as session:
+            stmt = select(StageRow.stage).where(
+                StageRow.video_id == video_id, StageRow.status != "done"
+            )
+            return sorted(session.scalars(stmt))
+
     def any_stage_done(self, video_id: str) -> bool:
         """True if at least one stage of the video finished (so the video holds real results)."""
         with self._read.begin() as session:
