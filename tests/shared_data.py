@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# VIDEOBRIEF_SHARED points elsewhere when the checkout is not beside ../shared (a git worktree).
+SHARED = Path(
+    os.environ.get("VIDEOBRIEF_SHARED") or Path(__file__).resolve().parents[1].parent / "shared"
+)
 SEED_PAGE = SHARED / "seed" / "seed-page.txt"
 
 

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from tests import shared_data
 from videobrief.brief import BriefOptions, make_brief
-from videobrief.brief.entities import Evidence
 from videobrief.brief.grounding import check_claim, check_quote
 from videobrief.brief.index import build_index
 from videobrief.brief.text import numbers, sentence_units, trim_fillers
+from videobrief.entities.match import Evidence
 from videobrief.importers import import_transcript
 from videobrief.records import Brief, Claim, Quote, Segment, Transcript
 

@@ -58,6 +58,31 @@ class MediaInfo(Record):
     container: str
 
 
+class Mention(Record):
+    """Where an entity is named: the segment id, that segment's start time, and the words used."""
+
+    segment: int
+    start: float
+    text: str
+
+
+class Entity(Record):
+    """A person (PER), place (LOC), organisation (ORG) or date (DATE) named in one transcript.
+
+    `id` is stable within the transcript ("E1", "E2"... in order of first mention); `name` is
+    the normal form in the language it was said in, `name_en` its English name (from the alias
+    table, an English mention, or a transliteration), `aliases` the other normal forms merged
+    into it.
+    """
+
+    id: str
+    type: str
+    name: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
 class Transcript(Record):
     """The transcript of one source. `id` is the sha256 of the source bytes."""
 
@@ -67,6 +92,7 @@ class Transcript(Record):
     description: str | None = None
     title: str | None = None
     segments: tuple[Segment, ...] = ()
+    entities: tuple[Entity, ...] = ()  # filled by the entities stage
 
     @property
     def languages(self) -> list[str]:

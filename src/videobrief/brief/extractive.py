@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from videobrief.brief.entities import names
 from videobrief.brief.index import Index
 from videobrief.brief.text import Unit, numbers, trim_fillers, words
+from videobrief.entities.match import names
 from videobrief.records import Claim, Quote
 
 DAMPING = 0.85

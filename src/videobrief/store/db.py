@@ -47,6 +47,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
 from videobrief.records import Brief, MediaInfo, Segment, Transcript, Word
+from videobrief.store import entity_store
+from videobrief.store.entity_store import ArchiveEntity, EntityInVideo
 from videobrief.store.models import (
     STAGE_STATUSES,
     BriefRow,
@@ -406,6 +408,7 @@ class Store(SearchIndex, WebTables):
         self._upsert_video(session, _video_values(t))
         session.execute(update(Video).where(Video.id == t.id).values(transcript_lineage=lineage))
         self._sync_segments(session, t.id, t.segments)
+        entity_store.replace(session, t.id, t.entities)
 
     def _sync_segments(self, session: Session, video_id: str, segments: Sequence[Segment]) -> None:
         """Diff `segments` against the stored rows and write only the difference."""
@@ -494,6 +497,7 @@ class Store(SearchIndex, WebTables):
             ).scalars()
             segs = list(segs)
             words = self._load_words(session, video_id)
+            entities = entity_store.load(session, [video_id]).get(video_id, [])
         segments = tuple(_segment_record(s, words.get(s.id, ())) for s in segs)
         return Transcript(
             id=video.id,
@@ -502,7 +506,25 @@ class Store(SearchIndex, WebTables):
             description=video.description,
             title=video.title,
             segments=segments,
+            entities=tuple(entities),
         )
+
+    # -- entities across the archive ----------------------------------------------------
+
+    def list_entities(self, type_: str | None = None, limit: int = 500) -> list[ArchiveEntity]:
+        """Entities across all videos (matched by type + English name), most videos first."""
+        with self._read.begin() as session:
+            return entity_store.archive(session, type_, limit)
+
+    def entity_videos(self, key: str) -> list[EntityInVideo]:
+        """Every video naming the archive entity `key` ("PER:lukashenko"), with its mentions."""
+        with self._read.begin() as session:
+            return entity_store.videos_naming(session, key)
+
+    def videos_with_entity(self, key: str) -> set[str]:
+        """Ids of the videos naming the archive entity `key` (the search filter)."""
+        with self._read.begin() as session:
+            return entity_store.video_ids_naming(session, key)
 
     @staticmethod
     def _word_tuples(session: Session, video_id: str) -> dict[int, list[tuple]]:

@@ -25,6 +25,7 @@ from sqlalchemy import Select, column, delete, func, insert, literal_column, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from videobrief.store.entity_models import EntityRow
 from videobrief.store.models import SegmentRow, Video
 from videobrief.store.web_models import FTS_TABLE, PG_TSV_COLUMN, SegmentEmbedding
 
@@ -49,6 +50,7 @@ class Filters:
     lang: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    entity: str | None = None  # an archive entity key ("PER:lukashenko"): its videos only
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,9 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
     if filters.date_to:
         end = datetime.combine(filters.date_to + timedelta(days=1), time())
         stmt = stmt.where(Video.created_at < end)
+    if filters.entity:
+        naming = select(EntityRow.video_id).where(EntityRow.norm == filters.entity)
+        stmt = stmt.where(SegmentRow.video_id.in_(naming))
     return stmt
 
 

@@ -17,8 +17,9 @@ from starlette.exceptions import HTTPException
 from videobrief import page
 from videobrief.search import SemanticIndex
 from videobrief.store import Store
+from videobrief.store.entity_store import archive_key
 from videobrief.web.deps import AppState, render
-from videobrief.web.routes import admin, api, comments, pages, search, uploads
+from videobrief.web.routes import admin, api, comments, entities, pages, search, uploads
 from videobrief.web.security import RateLimiter
 from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
@@ -33,10 +34,12 @@ def create_app(settings: WebSettings) -> FastAPI:
 
         settings = replace(settings, secret=load_secret(settings.data_dir))
     store = Store.from_settings(settings.data_dir, settings.db_url)
+    env = page.environment(PackageLoader("videobrief.web", "templates"))
+    env.globals["entity_key"] = archive_key  # links from a video's names to the archive page
     state = AppState(
         settings=settings,
         store=store,
-        env=page.environment(PackageLoader("videobrief.web", "templates")),
+        env=env,
         comment_limiter=RateLimiter(*settings.comment_rate),
         semantic=SemanticIndex(),
     )
@@ -66,7 +69,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     app.state.vb = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, search, comments, uploads, admin, api):
+    for module in (pages, search, entities, comments, uploads, admin, api):
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)

@@ -97,6 +97,28 @@ def get_brief(request: Request, video_id: VideoId) -> Brief:
     return brief
 
 
+class EntityOut(BaseModel):
+    """One entity across the archive: its key (for `/search?entity=`), names and counts."""
+
+    key: str
+    type: str
+    name: str
+    name_en: str
+    videos: int
+    mentions: int
+
+
+@router.get("/entities", response_model=list[EntityOut])
+def list_entities(
+    request: Request,
+    type: Literal["PER", "ORG", "LOC", "DATE"] | None = None,  # noqa: A002 - query name
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+):
+    """People, organisations, places and dates across all videos, most videos first."""
+    found = app_state(request).store.list_entities(type, limit)
+    return [EntityOut(**vars(e)) for e in found]
+
+
 @router.get("/search", response_model=list[HitOut])
 def search_api(
     request: Request,
@@ -105,10 +127,14 @@ def search_api(
     lang: Annotated[str | None, Query(max_length=16)] = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    entity: Annotated[str | None, Query(max_length=255)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ):
-    """Full-text (`text`) or cross-language meaning (`semantic`) search over segments."""
-    filters = search.Filters(lang=lang or None, date_from=date_from, date_to=date_to)
+    """Full-text (`text`) or cross-language meaning (`semantic`) search over segments;
+    `entity` (an archive key from `/entities`, e.g. "PER:lukashenko") keeps its videos only."""
+    filters = search.Filters(
+        lang=lang or None, date_from=date_from, date_to=date_to, entity=entity or None
+    )
     hits = run_search(app_state(request), q, mode, filters, limit)
     return [
         HitOut(

@@ -49,6 +49,7 @@ def search_page(
     lang: Annotated[str | None, Query(max_length=16)] = None,
     date_from: Annotated[str, Query(max_length=10)] = "",
     date_to: Annotated[str, Query(max_length=10)] = "",
+    entity: Annotated[str, Query(max_length=255)] = "",
 ):
     """A browser sends every field, empty ones as "", so dates are parsed leniently here."""
     state = app_state(request)
@@ -59,9 +60,14 @@ def search_page(
     except ValueError:
         start = end = None
         error = "Dates must look like 2025-01-31; the date filter was left out."
-    filters = search.Filters(lang=lang or None, date_from=start, date_to=end)
+    filters = search.Filters(lang=lang or None, date_from=start, date_to=end, entity=entity or None)
     hits = run_search(state, q, mode, filters, 30) if q.strip() else []
-    other = {"q": q, "mode": "semantic" if mode == "text" else "text", "lang": lang or ""}
+    other = {
+        "q": q,
+        "mode": "semantic" if mode == "text" else "text",
+        "lang": lang or "",
+        "entity": entity,
+    }
     return render(
         request,
         "search.html",
@@ -70,6 +76,8 @@ def search_page(
             "mode": mode,
             "lang": lang,
             "langs": languages(state),
+            "entity": entity,
+            "entities": state.store.list_entities(limit=200),
             "date_from": date_from,
             "date_to": date_to,
             "error": error,
