@@ -51,7 +51,9 @@ def clauses(sentence: str) -> tuple[str, ...]:
     merged: list[str] = []
     for piece in pieces:
         piece = piece.strip()
-        if merged and (len(words(piece)) < MIN_CLAUSE_WORDS or len(words(merged[-1])) < MIN_CLAUSE_WORDS):
+        if merged and (
+            len(words(piece)) < MIN_CLAUSE_WORDS or len(words(merged[-1])) < MIN_CLAUSE_WORDS
+        ):
             merged[-1] = f"{merged[-1]}, {piece}"
         else:
             merged.append(piece)

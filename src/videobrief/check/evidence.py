@@ -191,17 +191,19 @@ def retrieve(corpus: Corpus, claim: str, fact: Facts, k: int = TOP_K) -> list[Ma
     short = set(np.argsort(-sims)[: max(k * 4, 20)].tolist())
     if fact.names or fact.numbers:
         for i, cand in enumerate(corpus.candidates):
-            if len(cand.segment_ids) == 1:
-                ev = corpus.evidence(cand.segment_ids)
-                if any(ev.has_name(n) for n in fact.names):
-                    short.add(i)
-                elif fact.numbers and set(fact.numbers) & {
-                    m.value for m in numbers_in(corpus.text_of(cand.segment_ids, both=True))
-                }:
-                    short.add(i)
+            if len(cand.segment_ids) == 1 and _shares_anchor(corpus, cand, fact):
+                short.add(i)
     scored = [score(corpus, claim, fact, i, float(sims[i])) for i in short]
     scored.sort(key=lambda m: -m.score)
     return scored[:k]
+
+
+def _shares_anchor(corpus: Corpus, cand: Candidate, fact: Facts) -> bool:
+    ev = corpus.evidence(cand.segment_ids)
+    if any(ev.has_name(n) for n in fact.names):
+        return True
+    stated = {m.value for m in numbers_in(corpus.text_of(cand.segment_ids, both=True))}
+    return bool(set(fact.numbers) & stated)
 
 
 def best_similarity(corpus: Corpus, claim: str) -> float:

@@ -43,7 +43,7 @@ class Judge:
     client: ChatClient
 
     def vote(self, claim: str, evidence: str) -> str | None:
-        """"entailed", "contradicted" or "neutral"; None when the model gave no usable answer."""
+        """ "entailed", "contradicted" or "neutral"; None when the model gave no usable answer."""
         prompt = (
             "Evidence (a transcript excerpt, maybe in another language):\n"
             f"{evidence}\n\nClaim: {claim}\n\n"
@@ -103,9 +103,12 @@ def _name_conflict(corpus: Corpus, m: Match, fact: Facts) -> str | None:
     if m.coverage is None or m.coverage < MIN_COVERAGE:
         return None
     claim_names = Evidence(" ".join(fact.names))
-    other = [n for n in names(corpus.text_of(m.candidate.segment_ids)) if not claim_names.has_name(n)]
+    other = [
+        n for n in names(corpus.text_of(m.candidate.segment_ids)) if not claim_names.has_name(n)
+    ]
     if other:
-        return f"the claim names {', '.join(m.names_missing)}; the segment names {', '.join(other[:3])}"
+        said = ", ".join(other[:3])
+        return f"the claim names {', '.join(m.names_missing)}; the segment names {said}"
     return None
 
 
