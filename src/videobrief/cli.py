@@ -173,7 +173,7 @@ def _run_one(
 ) -> int:
     try:
         result = process(source, store, config, bar)
-        folder = publish(result.transcript, out, result.brief)
+        folder = publish(result.transcript, out, result.brief, result.description_check)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
@@ -219,7 +219,7 @@ def brief_cmd(
             brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
         )
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)
-        folder = publish(transcript, out, brief)
+        folder = publish(transcript, out, brief, store.load_check(transcript.id))
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc

@@ -7,13 +7,14 @@
 | speech   | media      | source, media, audio         | transcript | yes   |
 | english  | media      | transcript (audio)           | transcript | yes   |
 | brief    | both       | transcript                   | brief      |       |
+| check    | both       | transcript                   | description_check |  |
 
 `python -m videobrief.stages` prints this table from the registry itself (`analyze`).
 """
 
 from __future__ import annotations
 
-from videobrief.stages import brief, decode, english, imports, speech
+from videobrief.stages import brief, check, decode, english, imports, speech
 from videobrief.stages.base import Stage, analyze, plan
 
 REGISTRY: tuple[Stage, ...] = (
@@ -22,6 +23,7 @@ REGISTRY: tuple[Stage, ...] = (
     speech.STAGE,
     english.STAGE,
     brief.STAGE,
+    check.STAGE,
 )
 
 

@@ -18,7 +18,7 @@ from videobrief import page
 from videobrief.search import SemanticIndex
 from videobrief.store import Store
 from videobrief.web.deps import AppState, render
-from videobrief.web.routes import admin, api, comments, pages, search, uploads
+from videobrief.web.routes import admin, api, check, comments, pages, search, uploads
 from videobrief.web.security import RateLimiter
 from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
@@ -66,7 +66,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     app.state.vb = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, search, comments, uploads, admin, api):
+    for module in (pages, search, comments, uploads, admin, api, check):
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)
