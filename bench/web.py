@@ -33,7 +33,6 @@ from pathlib import Path
 import gevent
 import httpx
 
-from videobrief import search
 from videobrief.records import Segment, Transcript, Word
 from videobrief.store import Store
 
@@ -108,7 +107,6 @@ def build_store(data: Path, videos: int, segments: int) -> list[str]:
             t = make_transcript(n, rng, segments)
             store.save_transcript(t, "import", "bench")
             ids.append(t.id)
-        search.refresh_text(store)
     took = time.perf_counter() - started
     print(f"store: {videos} videos × {segments} segments, indexed, in {took:.0f} s", flush=True)
     return ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from tests import shared_data
 from videobrief.ingest import decode_audio
+from videobrief.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIBRIVOX = FIXTURES / "librivox"
@@ -68,3 +70,37 @@ def llm_url():
         pytest.skip(reason)
     with llama_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A real PostgreSQL server for the whole session (see tests/pg.py)."""
+    from tests.pg import pg_server
+
+    with pg_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    """Store tests run on both backends: SQLite, and a real PostgreSQL (see `pg`)."""
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend: str, request) -> Iterator[str | None]:
+    """None for SQLite in the test's data folder, else a fresh database on the test server."""
+    if backend == "sqlite":
+        yield None
+        return
+    server = request.getfixturevalue("pg")
+    url = server.new_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def store(tmp_path: Path, db_url: str | None):
+    s = Store.from_settings(tmp_path / "data", db_url)
+    yield s
+    s.close()

@@ -1,4 +1,7 @@
-"""Store tests against a real SQLite file: round-trips, atomicity, bookkeeping, migrations."""
+"""Store tests against a real SQLite file and a real PostgreSQL server (parametrised).
+
+Round-trips, atomicity, bookkeeping, stable segment keys, paging, job leases, migrations.
+"""
 
 from __future__ import annotations
 
@@ -53,11 +56,9 @@ def make_transcript(video_id: str = VID, n_segments: int = 3, n_words: int = 2) 
     )
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store.open(tmp_path / "data")
-    yield s
-    s.close()
+def sqlite_only(store: Store) -> None:
+    if store.dialect != "sqlite":
+        pytest.skip("SQLite-specific")
 
 
 def count(store: Store, model: type) -> int:
@@ -128,12 +129,24 @@ def test_failed_save_keeps_old_transcript(store: Store, monkeypatch) -> None:
     assert not store.stage_done(VID, "speech", "new")
 
 
-def test_database_error_mid_save_rolls_back(store: Store) -> None:
+def test_duplicate_segment_ids_are_refused_and_nothing_changes(store: Store) -> None:
     old = make_transcript()
     store.save_transcript(old, "speech", "old")
     dup = Segment(id=0, start=0.0, end=1.0, text="dup")
     bad = make_transcript().model_copy(update={"segments": (dup, dup)})
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(ValueError, match="(?i)unique"):
+        store.save_transcript(bad, "speech", "bad")
+    assert store.load_transcript(VID) == old
+
+
+def test_database_error_mid_save_rolls_back(store: Store) -> None:
+    old = make_transcript()
+    store.save_transcript(old, "speech", "old")
+    broken = make_transcript(n_segments=5)
+    segs = list(broken.segments)
+    segs[4] = segs[4].model_copy(update={"text": None})  # NOT NULL violated by the database
+    bad = broken.model_copy(update={"segments": tuple(segs)})
+    with pytest.raises(IntegrityError):
         store.save_transcript(bad, "speech", "bad")
     assert store.load_transcript(VID) == old
 
@@ -178,7 +191,7 @@ def test_save_media_then_transcript_keeps_media_fields(store: Store) -> None:
     assert loaded.source == t.source
     with store.engine.connect() as conn:
         row = conn.execute(text("SELECT media_path, size_bytes, has_video FROM videos")).one()
-    assert tuple(row) == ("/m.mp4", 123, 0)
+    assert tuple(row) == ("/m.mp4", 123, False)
 
 
 def test_resolve_id(store: Store) -> None:
@@ -230,16 +243,17 @@ def test_delete_cascades(store: Store) -> None:
 
 
 def test_sqlite_pragmas(store: Store) -> None:
+    sqlite_only(store)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
 
 
-def test_open_twice_is_idempotent(tmp_path: Path) -> None:
-    with Store.open(tmp_path) as s:
+def test_open_twice_is_idempotent(tmp_path: Path, db_url: str | None) -> None:
+    with Store.from_settings(tmp_path, db_url) as s:
         s.save_transcript(make_transcript(), "speech", "h")
-    with Store.open(tmp_path) as s:
+    with Store.from_settings(tmp_path, db_url) as s:
         assert s.load_transcript(VID) == make_transcript()
         with s.engine.connect() as conn:
             versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
@@ -247,12 +261,12 @@ def test_open_twice_is_idempotent(tmp_path: Path) -> None:
     assert versions == [(head,)]
 
 
-def test_concurrent_open(tmp_path: Path) -> None:
+def test_concurrent_open(tmp_path: Path, db_url: str | None) -> None:
     errors: list[BaseException] = []
 
     def open_close() -> None:
         try:
-            Store.open(tmp_path).close()
+            Store.from_settings(tmp_path, db_url).close()
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -262,7 +276,7 @@ def test_concurrent_open(tmp_path: Path) -> None:
     for th in threads:
         th.join()
     assert errors == []
-    with Store.open(tmp_path) as s:
+    with Store.from_settings(tmp_path, db_url) as s:
         assert s.list_videos() == []
 
 
@@ -276,11 +290,9 @@ def test_migrated_schema_matches_models(store: Store) -> None:
 def test_migrations_downgrade_and_upgrade(store: Store) -> None:
     from alembic import command
 
-    cfg = store_db.alembic_config(str(store.engine.url))
+    cfg = store_db.alembic_config(store.engine.url.render_as_string(hide_password=False))
     command.downgrade(cfg, "base")
-    with store.engine.connect() as conn:
-        names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").all()
-    assert {n for (n,) in names} <= {"alembic_version"}
+    assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
     command.upgrade(cfg, "head")
     store.save_transcript(make_transcript(), "speech", "h")
 

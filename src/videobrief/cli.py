@@ -1,4 +1,7 @@
-"""The `videobrief` command: run, export, list.
+"""The `videobrief` command: run, brief, export, list, serve, token create.
+
+Every command takes `--db URL` (env `VIDEOBRIEF_DB`), e.g. `postgresql://user@host/videobrief`;
+without it the store is the SQLite file in `--data-dir`.
 
 Exit codes: 0 done, 2 bad input (a one-line reason on stderr), 1 internal error. With several
 inputs, a bad one is reported and skipped; the others still run, and the worst code is returned.
@@ -40,6 +43,25 @@ DataDir = Annotated[
         "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
     ),
 ]
+
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="VIDEOBRIEF_DB",
+        help="Database URL (e.g. postgresql://user@host/videobrief). "
+        "Default: SQLite in --data-dir.",
+    ),
+]
+
+
+def _open_store(data_dir: Path, db: str | None) -> Store:
+    """The store the command was pointed at; a bad or unreachable URL exits 2 with one line."""
+    try:
+        return Store.from_settings(data_dir, db)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
 
 
 class Translate(StrEnum):
@@ -112,6 +134,7 @@ def run(
     ],
     out: Annotated[Path, typer.Option(help="Folder for exports and page.html.")] = Path("out"),
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
     model: Annotated[
         str, typer.Option(help="'base' (bundled) or a faster-whisper model name/folder.")
     ] = "base",
@@ -158,7 +181,7 @@ def run(
         cpu_threads=threads,
         brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
     )
-    store = Store.open(data_dir)
+    store = _open_store(data_dir, db)
     worst = 0
     bar = _Bar()
     with bar.progress:
@@ -203,12 +226,13 @@ def brief_cmd(
     video_id: Annotated[str, typer.Argument(help="Video id or a unique prefix (≥ 6 chars).")],
     out: Annotated[Path, typer.Option(help="Folder for brief.json and page.html.")] = Path("out"),
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
     llm_url: LLMUrl = None,
     llm_model: LLMModel = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print brief.json on stdout.")] = False,
 ) -> None:
     """Re-run only the brief stage for a stored video, then rewrite its exports and page."""
-    store = Store.open(data_dir)
+    store = _open_store(data_dir, db)
     try:
         transcript = store.load_transcript(store.resolve_id(video_id))
         if transcript is None:
@@ -247,9 +271,10 @@ def export_cmd(
         Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
     ] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
 ) -> None:
     """Print or write one stored transcript in a format."""
-    store = Store.open(data_dir)
+    store = _open_store(data_dir, db)
     try:
         transcript = store.load_transcript(store.resolve_id(video_id))
     except BadInput as exc:
@@ -274,10 +299,11 @@ def export_cmd(
 @app.command("list")
 def list_cmd(
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List stored videos, newest first."""
-    store = Store.open(data_dir)
+    store = _open_store(data_dir, db)
     rows = store.list_videos()
     store.close()
     for row in rows:
@@ -369,6 +395,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8000,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
     moderate: Annotated[
         bool, typer.Option(help="Hold new comments until an admin approves them.")
     ] = False,
@@ -396,6 +423,7 @@ def serve(
 
     settings = WebSettings(
         data_dir=data_dir,
+        db_url=db,
         moderate=moderate,
         worker=worker,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
@@ -404,10 +432,10 @@ def serve(
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
     options = {"host": host, "port": port, "log_level": "warning", "timeout_graceful_shutdown": 3}
+    _open_store(data_dir, db).close()  # a bad URL exits 2; migrate once, before N processes
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
         return
-    Store.open(data_dir).close()  # migrate once, before N processes open the store
     pipeline_worker = Worker(settings) if worker else None
     os.environ[ENV_SETTINGS] = to_env(replace(settings, worker=False))
     if pipeline_worker:
@@ -444,11 +472,12 @@ def _serve_processes(workers: int, options: dict) -> None:
 def token_create(
     name: Annotated[str, typer.Option(help="A label for whoever holds the token.")] = "admin",
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
 ) -> None:
     """Create an admin token and print it once (only its hash is stored)."""
     from videobrief.web.tokens import create_token
 
-    with Store.open(data_dir) as store:
+    with _open_store(data_dir, db) as store:
         print(create_token(store, name))
 
 

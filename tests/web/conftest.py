@@ -3,6 +3,10 @@
 The English video is three LibriVox sentences joined into one WAV (real audio the player can
 play), segmented at the joins with their reference texts; the Russian one is a text-only
 briefing. Both are stored through the same `Store` the CLI uses.
+
+Every test using `data_dir` runs twice: on SQLite (the data folder's file) and on a real
+PostgreSQL database copied from a template (tests/pg.py). `open_store(data_dir)` and
+`make_client(data_dir)` pick the backend that `data_dir` was made for.
 """
 
 from __future__ import annotations
@@ -73,48 +77,90 @@ def russian_video() -> Transcript:
     )
 
 
+# A data folder made for PostgreSQL names its database in this file (absent: SQLite). A file,
+# not a dict: pytest imports this conftest under a second module name, with its own globals.
+DB_URL_FILE = "test-db-url"
+
+
+def db_url_of(data_dir: Path) -> str | None:
+    path = data_dir / DB_URL_FILE
+    return path.read_text() if path.exists() else None
+
+
+def fill(store: Store, data: Path) -> None:
+    """The two videos, their text index (written on save) and their embeddings."""
+    en, info = english_video(data)
+    store.save_media(info, title=en.title, description=None, source="talk.wav")
+    store.save_transcript(en, "import", "test")
+    store.save_transcript(russian_video(), "import", "test")
+    search.refresh_embeddings(store)
+
+
 @pytest.fixture(scope="session")
 def web_template(tmp_path_factory) -> Path:
     """A data folder built once per session (embeddings take a few seconds); copied per test."""
     data = tmp_path_factory.mktemp("web-template")
     with Store.open(data) as store:
-        en, info = english_video(data)
-        store.save_media(info, title=en.title, description=None, source="talk.wav")
-        store.save_transcript(en, "import", "test")
-        store.save_transcript(russian_video(), "import", "test")
-        search.refresh_text(store)
-        search.refresh_embeddings(store)
+        fill(store, data)
     return data
 
 
+@pytest.fixture(scope="session")
+def pg_web_template(pg, web_template: Path) -> str:
+    """The same store in a PostgreSQL database, used as the template of each test's database."""
+    url = pg.new_database()
+    with Store(url) as store:
+        fill(store, web_template)
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def web_backend(request) -> str:
+    return request.param
+
+
+def open_store(data_dir: Path) -> Store:
+    """The store behind `data_dir`, whichever backend the test runs on."""
+    return Store.from_settings(data_dir, db_url_of(data_dir))
+
+
 @pytest.fixture
-def data_dir(web_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the template store (SQLite file + media), so tests can write."""
+def data_dir(web_template: Path, tmp_path: Path, web_backend: str, request) -> Iterator[Path]:
+    """A private copy of the template store (database + media), so tests can write."""
     import shutil
 
     target = tmp_path / "data"
     shutil.copytree(web_template, target)
-    with Store.open(target) as store, store.writing() as session:  # media path moved with it
-        from sqlalchemy import update
-
-        from videobrief.store.models import Video
-
-        session.execute(
-            update(Video)
-            .where(Video.media_path.is_not(None))
-            .values(media_path=str(target / "talk.wav"))
-        )
-    return target
+    url = None
+    if web_backend == "postgresql":
+        pg = request.getfixturevalue("pg")
+        url = pg.new_database(template=request.getfixturevalue("pg_web_template"))
+        (target / DB_URL_FILE).write_text(url)
+    with open_store(target) as store:  # media path moved with it
+        for v in store.list_videos():
+            if store.media_path(v.id):
+                store.set_media_path(v.id, str(target / "talk.wav"))
+    yield target
+    if url is not None:
+        request.getfixturevalue("pg").drop_database(url)
 
 
 @pytest.fixture
 def en_id(data_dir: Path) -> str:
-    with Store.open(data_dir) as store:
+    with open_store(data_dir) as store:
         return next(v.id for v in store.list_videos() if v.id != RU_ID)
 
 
 def make_client(data_dir: Path, **settings) -> TestClient:
-    app = create_app(WebSettings(data_dir=data_dir, worker=False, secret=b"k" * 32, **settings))
+    app = create_app(
+        WebSettings(
+            data_dir=data_dir,
+            db_url=db_url_of(data_dir),
+            worker=False,
+            secret=b"k" * 32,
+            **settings,
+        )
+    )
     return TestClient(app)
 
 
@@ -126,7 +172,7 @@ def client(data_dir: Path) -> Iterator[TestClient]:
 
 @pytest.fixture
 def token(data_dir: Path) -> str:
-    with Store.open(data_dir) as store:
+    with open_store(data_dir) as store:
         return create_token(store, "test admin")
 
 

@@ -90,17 +90,12 @@ def served(web_template: Path, cache_dir: Path, tmp_path_factory) -> Iterator[di
 
 
 def _repoint_media(data: Path) -> None:
-    from sqlalchemy import update
-
     from videobrief.store import Store
-    from videobrief.store.models import Video
 
-    with Store.open(data) as store, store.writing() as session:
-        session.execute(
-            update(Video)
-            .where(Video.media_path.is_not(None))
-            .values(media_path=str(data / "talk.wav"))
-        )
+    with Store.open(data) as store:
+        for v in store.list_videos():
+            if store.media_path(v.id):
+                store.set_media_path(v.id, str(data / "talk.wav"))
 
 
 @pytest.fixture(scope="module")

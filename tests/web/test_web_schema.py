@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from tests.web.conftest import english_video, russian_video
-from videobrief import search
 from videobrief.store import Store
 from videobrief.web import WebSettings, create_app
 from videobrief.web.tokens import create_token
@@ -30,7 +29,6 @@ def _build() -> tuple[object, str]:
         store.save_media(info, title=en.title, description=None, source="talk.wav")
         store.save_transcript(en, "import", "test")
         store.save_transcript(russian_video(), "import", "test")
-        search.refresh_text(store)
         token = create_token(store, "schemathesis")
     settings_ = WebSettings(
         data_dir=data,

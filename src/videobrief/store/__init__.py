@@ -1,6 +1,11 @@
-"""Storage: SQLAlchemy models, Alembic migrations and the `Store` that uses them."""
+"""Storage: SQLAlchemy models, Alembic migrations and the `Store` that uses them.
+
+`Store` is the only way in: no SQLAlchemy session or SQL leaves this package.
+"""
 
 from videobrief.store import web_models as web_models  # registers the web tables on Base
 from videobrief.store.db import Store, VideoSummary
+from videobrief.store.search_index import Filters, SegmentMatch
+from videobrief.store.web_tables import CommentView, JobView
 
-__all__ = ["Store", "VideoSummary"]
+__all__ = ["CommentView", "Filters", "JobView", "SegmentMatch", "Store", "VideoSummary"]

@@ -1,20 +1,27 @@
 """The `Store`: every read and write of videobrief's database goes through here.
 
 It knows records (`Transcript`, `MediaInfo`) and rows, and nothing about the CLI, web or
-executor. SQLite (the default, one file in the data folder) and PostgreSQL (by URL) share the
-same code; only connection setup and the migration lock differ by dialect.
+executor. SQLite (the default, one file in the data folder) and PostgreSQL (`--db URL` or
+`VIDEOBRIEF_DB`, driver psycopg 3) share the same code; connection setup, the migration lock,
+the job claim and the full-text index differ by dialect.
+
+No session leaves `store/`. Callers use typed methods; inside the package, `read(fn)` and
+`write(fn)` run `fn(session)` in one transaction (the shape of datasette's `execute_write_fn`).
+The web's tables (`web_tables.py`) and the search indexes (`search_index.py`) add their methods
+to `Store` as mixins, each in a module of its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -23,6 +30,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -33,6 +41,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
@@ -47,6 +57,9 @@ from videobrief.store.models import (
     WordRow,
     utcnow,
 )
+from videobrief.store.search_index import SearchIndex, sync_text_index
+from videobrief.store.web_models import SegmentEmbedding
+from videobrief.store.web_tables import WebTables
 
 DB_FILENAME = "videobrief.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -55,6 +68,8 @@ BUSY_TIMEOUT_MS = 30_000
 # Any constant works; it only has to be the same in every process migrating one database.
 _PG_MIGRATION_LOCK = 0x76696465  # "vide"
 _HEX = re.compile(r"[0-9a-f]+")
+DB_ENV = "VIDEOBRIEF_DB"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -104,21 +119,37 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-class Store:
-    """Typed access to videos, transcripts and stage bookkeeping.
+class Store(SearchIndex, WebTables):
+    """Typed access to videos, transcripts, stage bookkeeping, search and the web's tables.
 
     Opening a store migrates its schema to head; every public write is one transaction.
     """
 
     def __init__(self, url: str | URL) -> None:
-        self.engine = create_engine(url)
-        self._sqlite = self.engine.dialect.name == "sqlite"
+        self.engine = create_engine(url, pool_pre_ping=True)
+        self.dialect = self.engine.dialect.name
+        self._sqlite = self.dialect == "sqlite"
         if self._sqlite:
             _install_sqlite_hooks(self.engine)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self._writer, expire_on_commit=False)
         self._migrate()
+
+    @classmethod
+    def from_settings(cls, data_dir: Path, db_url: str | None = None) -> Store:
+        """The store a command was pointed at: `db_url` (or $VIDEOBRIEF_DB), else the SQLite
+        file in `data_dir`. A bare `postgresql://` URL gets the psycopg 3 driver."""
+        url = db_url or os.environ.get(DB_ENV) or None
+        if url is None:
+            return cls.open(data_dir)
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        try:
+            return cls(url)
+        except (ArgumentError, OperationalError, ImportError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise BadInput(f"database {_safe_url(url)}: {reason}") from exc
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
@@ -137,13 +168,18 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def reading(self) -> AbstractContextManager[Session]:
-        """A read transaction, for modules that own their tables (web, search)."""
-        return self._read.begin()
+    def read(self, fn: Callable[[Session], T]) -> T:
+        """Run `fn(session)` in a read transaction and return its result (store/ only)."""
+        with self._read.begin() as session:
+            return fn(session)
 
-    def writing(self) -> AbstractContextManager[Session]:
-        """A write transaction that takes SQLite's write lock up front (see the hooks above)."""
-        return self._write.begin()
+    def write(self, fn: Callable[[Session], T]) -> T:
+        """Run `fn(session)` in one write transaction, committed when it returns (store/ only).
+
+        SQLite takes its write lock up front (see the hooks above); an exception rolls back.
+        """
+        with self._write.begin() as session:
+            return fn(session)
 
     # -- schema -------------------------------------------------------------------------
 
@@ -252,39 +288,56 @@ class Store:
             raise BadInput(f"video id {wanted!r} is ambiguous ({shown}, ...): give more characters")
         return found[0]
 
-    def list_videos(self) -> list[VideoSummary]:
-        """All videos, newest first, with segment counts and languages in order of appearance."""
-        with self._read.begin() as session:
-            videos = session.scalars(
-                select(Video).where(complete_video()).order_by(Video.created_at.desc(), Video.id)
-            )
-            videos = list(videos)
-            counts = dict(
-                session.execute(
-                    select(SegmentRow.video_id, func.count()).group_by(SegmentRow.video_id)
-                ).all()
-            )
-            langs = self._languages(session)
-        return [
-            VideoSummary(
-                id=v.id,
-                title=v.title,
-                source=v.source,
-                duration=v.duration,
-                created_at=v.created_at,
-                segment_count=counts.get(v.id, 0),
-                languages=langs.get(v.id, []),
-            )
-            for v in videos
-        ]
+    def list_videos(self, limit: int | None = None, offset: int = 0) -> list[VideoSummary]:
+        """Videos newest first, one page of them in SQL, with segment counts and languages."""
+        segs = (
+            select(func.count())
+            .where(SegmentRow.video_id == Video.id)
+            .correlate(Video)
+            .scalar_subquery()
+        )
+        stmt = (
+            select(Video.id, Video.title, Video.source, Video.duration, Video.created_at, segs)
+            .where(complete_video())
+            .order_by(Video.created_at.desc(), Video.id)
+            .offset(offset)
+            .limit(limit)
+        )
+
+        def fn(session: Session) -> list[VideoSummary]:
+            rows = session.execute(stmt).all()
+            langs = self._languages(session, [r[0] for r in rows])
+            return [VideoSummary(*r, languages=langs.get(r[0], [])) for r in rows]
+
+        return self.read(fn)
+
+    def count_videos(self) -> int:
+        """How many videos the archive lists (the pager's total)."""
+        stmt = select(func.count()).select_from(Video).where(complete_video())
+        return self.read(lambda s: s.scalar(stmt))
+
+    def video_summary(self, video_id: str) -> VideoSummary | None:
+        """One video's list line, or None (also while its stages are unfinished)."""
+
+        def fn(session: Session) -> VideoSummary | None:
+            v = session.get(Video, video_id)
+            if v is None:
+                return None
+            n = session.scalar(select(func.count()).where(SegmentRow.video_id == video_id))
+            langs = self._languages(session, [video_id]).get(video_id, [])
+            return VideoSummary(v.id, v.title, v.source, v.duration, v.created_at, n, langs)
+
+        return self.read(fn)
 
     @staticmethod
-    def _languages(session: Session) -> dict[str, list[str]]:
+    def _languages(session: Session, video_ids: list[str]) -> dict[str, list[str]]:
         """Per video, the languages ordered by the first segment that uses each."""
+        if not video_ids:
+            return {}
         first = func.min(SegmentRow.idx).label("first")
         stmt = (
             select(SegmentRow.video_id, SegmentRow.lang, first)
-            .where(SegmentRow.lang.is_not(None))
+            .where(SegmentRow.lang.is_not(None), SegmentRow.video_id.in_(video_ids))
             .group_by(SegmentRow.video_id, SegmentRow.lang)
             .order_by(SegmentRow.video_id, first)
         )
@@ -292,6 +345,30 @@ class Store:
         for video_id, lang, _ in session.execute(stmt):
             out.setdefault(video_id, []).append(lang)
         return out
+
+    def media_path(self, video_id: str) -> str | None:
+        """Where the video's source media is stored, if anywhere."""
+        stmt = select(Video.media_path).where(Video.id == video_id)
+        return self.read(lambda s: s.scalar(stmt))
+
+    def set_media_path(self, video_id: str, path: str) -> None:
+        """Point a video at its media file's new place (a moved data folder)."""
+        stmt = update(Video).where(Video.id == video_id).values(media_path=path)
+        self.write(lambda s: s.execute(stmt))
+
+    def set_title_source(
+        self, video_id: str, title: str, source: str, only_if_title: str | None = None
+    ) -> bool:
+        """Give a video a readable title and source (e.g. an upload's own file name).
+
+        With `only_if_title`, only a video whose title is still that (the default made from
+        the stored file name) changes, so a title someone set is never overwritten.
+        """
+        stmt = update(Video).where(Video.id == video_id)
+        if only_if_title is not None:
+            stmt = stmt.where(Video.title == only_if_title)
+        stmt = stmt.values(title=title, source=source, updated_at=utcnow())
+        return bool(self.write(lambda s: s.execute(stmt).rowcount))
 
     def delete_video(self, video_id: str) -> bool:
         """Delete a video and (by ON DELETE CASCADE) its segments, words and stages."""
@@ -302,22 +379,88 @@ class Store:
     # -- transcripts --------------------------------------------------------------------
 
     def save_transcript(self, t: Transcript, stage: str, settings_hash: str) -> None:
-        """Replace a video's transcript and mark `stage` done, all in one transaction.
+        """Store a video's transcript and mark `stage` done, all in one transaction.
+
+        Segments keep their keys: rows are matched by (video, segment id), only changed columns
+        are updated, words are rewritten only for segments whose words changed, and only
+        segments no longer present are deleted. So a stage that adds the English track leaves
+        words and embeddings alone; a segment whose text changed loses its embedding (it no
+        longer describes it). The full-text index follows in the same transaction.
 
         A crash or error anywhere leaves the previous transcript and stage row untouched, so
         a rerun never sees half a transcript marked as finished.
         """
-        with self._write.begin() as session:
+
+        def fn(session: Session) -> None:
             self._write_transcript(session, t, {stage: settings_hash})
             self._set_stage(session, t.id, stage, "done", settings_hash, None)
 
+        self.write(fn)
+
     def _write_transcript(self, session: Session, t: Transcript, lineage: dict[str, str]) -> None:
-        """Write a transcript's video row, segments and words, and which stage runs made it."""
+        """Write a transcript's video row and (diffed) segments, and which stage runs made it."""
+        seen: set[int] = set()
+        for s in t.segments:
+            if s.id in seen:
+                raise ValueError(f"segment ids must be unique in a transcript: {s.id} twice")
+            seen.add(s.id)
         self._upsert_video(session, _video_values(t))
         session.execute(update(Video).where(Video.id == t.id).values(transcript_lineage=lineage))
-        session.execute(delete(SegmentRow).where(SegmentRow.video_id == t.id))
-        seg_ids = self._insert_segments(session, t.id, t.segments)
-        self._insert_words(session, seg_ids, t.segments)
+        self._sync_segments(session, t.id, t.segments)
+
+    def _sync_segments(self, session: Session, video_id: str, segments: Sequence[Segment]) -> None:
+        """Diff `segments` against the stored rows and write only the difference."""
+        c = SegmentRow.__table__.c
+        old = {
+            r.idx: r
+            for r in session.execute(select(SegmentRow.__table__).where(c.video_id == video_id))
+        }
+        old_words = self._word_tuples(session, video_id) if old else {}
+        wanted = {s.id for s in segments}
+        gone = [r.id for idx, r in old.items() if idx not in wanted]
+        for chunk in _chunks(gone):
+            session.execute(delete(SegmentRow.__table__).where(c.id.in_(chunk)))
+        new: list[Segment] = []
+        changes: dict[frozenset[str], list[dict[str, Any]]] = {}
+        reworded: list[int] = []
+        rewords: list[tuple[int, Segment]] = []
+        fresh: list[tuple[int, str, str | None]] = []
+        for s in segments:
+            row = old.get(s.id)
+            if row is None:
+                new.append(s)
+                continue
+            values = _segment_values(video_id, s)
+            diff = {k: v for k, v in values.items() if getattr(row, k) != v}
+            if diff:
+                changes.setdefault(frozenset(diff), []).append(
+                    {"_pk": row.id, **{"_" + k: v for k, v in diff.items()}}
+                )
+            if "text" in diff:
+                reworded.append(row.id)
+            if "text" in diff or "english" in diff:
+                fresh.append((row.id, s.text, s.english))
+            if old_words.get(row.id, []) != [_word_tuple(w) for w in s.words]:
+                rewords.append((row.id, s))
+        for cols, params in changes.items():
+            stmt = (
+                update(SegmentRow.__table__)
+                .where(c.id == bindparam("_pk"))
+                .values({k: bindparam("_" + k) for k in cols})
+            )
+            session.execute(stmt, params)
+        for chunk in _chunks(reworded):
+            emb = SegmentEmbedding.__table__
+            session.execute(delete(emb).where(emb.c.segment_id.in_(chunk)))
+        for chunk in _chunks([pk for pk, _ in rewords]):
+            session.execute(
+                delete(WordRow.__table__).where(WordRow.__table__.c.segment_id.in_(chunk))
+            )
+        new_ids = self._insert_segments(session, video_id, new)
+        fresh += [(pk, s.text, s.english) for pk, s in zip(new_ids, new, strict=True)]
+        pks = [pk for pk, _ in rewords] + new_ids
+        self._insert_words(session, pks, [s for _, s in rewords] + new)
+        sync_text_index(session, video_id, fresh, gone)
 
     @staticmethod
     def _insert_segments(session: Session, video_id: str, segments: Sequence[Segment]) -> list[int]:
@@ -361,6 +504,23 @@ class Store:
             title=video.title,
             segments=segments,
         )
+
+    @staticmethod
+    def _word_tuples(session: Session, video_id: str) -> dict[int, list[tuple]]:
+        """Stored words as plain tuples per segment pk: diffing 10⁵ words as records would
+        spend seconds validating them."""
+        w = WordRow.__table__.c
+        stmt = (
+            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf)
+            .join(SegmentRow.__table__, SegmentRow.__table__.c.id == w.segment_id)
+            .where(SegmentRow.__table__.c.video_id == video_id)
+            .order_by(w.segment_id, w.idx)
+        )
+        out: dict[int, list[tuple]] = {}
+        for seg_id, *rest in session.connection().execute(stmt):
+            rest[4] = bool(rest[4])
+            out.setdefault(seg_id, []).append(tuple(rest))
+        return out
 
     @staticmethod
     def _load_words(session: Session, video_id: str) -> dict[int, list[Word]]:
@@ -599,6 +759,19 @@ class Store:
             return [_stage_dict(r) for r in rows]
 
 
+def _safe_url(url: str) -> str:
+    """The URL without its password, for error messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("://", 1)[0] + "://…"
+
+
+def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
+    """Keep IN lists under SQLite's bound-parameter limit."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def complete_video() -> Any:
     """SQL condition: the video has a transcript and no stage that is running or failed.
 
@@ -637,6 +810,10 @@ def _segment_values(video_id: str, s: Segment) -> dict[str, Any]:
         "english_source": s.english_source,
         "flags": list(s.flags) or None,
     }
+
+
+def _word_tuple(w: Word) -> tuple:
+    return (w.start, w.end, w.word, w.prob, bool(w.low_conf))
 
 
 def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:

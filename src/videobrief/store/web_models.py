@@ -1,9 +1,12 @@
-"""Tables the web app adds: comments, admin tokens, jobs, and the search index bookkeeping.
+"""Tables the web app adds: comments, admin tokens, jobs, and the segment embeddings.
 
 Kept apart from `models.py` so the transcript schema stays small; they share one `Base`, so
-`upgrade head` and the models still describe the same database. The SQLite FTS5 table is not a
-model (SQLAlchemy cannot describe virtual tables); `include_name` hides it and its shadow tables
-from schema comparison.
+`upgrade head` and the models still describe the same database. Their queries live in
+`web_tables.py` (comments, tokens, jobs) and `search_index.py` (embeddings, full text).
+
+Two search structures are not models: SQLite's FTS5 table (SQLAlchemy cannot describe virtual
+tables) and PostgreSQL's generated `segments.search_tsv` column with its GIN index (portable
+models cannot type it). `include_name` hides them from schema comparison.
 """
 
 from __future__ import annotations
@@ -29,11 +32,19 @@ JOB_STATUSES = ("queued", "running", "done", "failed")
 FTS_TABLE = "segments_fts"
 _FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
 FTS_TABLES = frozenset({FTS_TABLE, *(FTS_TABLE + s for s in _FTS_SHADOWS)})
+PG_TSV_COLUMN = "search_tsv"
+PG_TSV_INDEX = "ix_segments_search_tsv"
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
-    """Alembic filter: leave the FTS5 virtual table and its shadow tables out of comparisons."""
-    return not (type_ == "table" and name in FTS_TABLES)
+    """Alembic filter: leave the dialect-only search structures out of comparisons."""
+    if type_ == "table":
+        return name not in FTS_TABLES
+    if type_ == "column":
+        return name != PG_TSV_COLUMN
+    if type_ == "index":
+        return name != PG_TSV_INDEX
+    return True
 
 
 class Comment(Base):
@@ -91,6 +102,8 @@ class Job(Base):
     note: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0006: a running job whose lease has passed is claimed again (worker killed).
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -110,15 +123,3 @@ class SegmentEmbedding(Base):
     video_id: Mapped[str] = mapped_column(String(64), ForeignKey("videos.id", ondelete="CASCADE"))
     model: Mapped[str] = mapped_column(String(64))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class SearchState(Base):
-    """Which version of a video (its `updated_at`) the text and embedding indexes hold."""
-
-    __tablename__ = "search_state"
-
-    video_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
-    )
-    text_version: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    embed_version: Mapped[datetime | None] = mapped_column(UTCDateTime())

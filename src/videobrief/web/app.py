@@ -32,7 +32,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         from dataclasses import replace
 
         settings = replace(settings, secret=load_secret(settings.data_dir))
-    store = Store.open(settings.data_dir)
+    store = Store.from_settings(settings.data_dir, settings.db_url)
     state = AppState(
         settings=settings,
         store=store,

@@ -6,31 +6,11 @@ markup a comment can carry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import delete, select, update
-
-from videobrief.store import Store
-from videobrief.store.web_models import Comment
+from videobrief.store import CommentView, Store
 
 
 class CommentError(ValueError):
     """A comment the form must send back (empty, too long)."""
-
-
-@dataclass(frozen=True)
-class CommentView:
-    id: int
-    video_id: str
-    name: str
-    text: str
-    status: str
-    created_at: datetime
-
-
-def _view(c: Comment) -> CommentView:
-    return CommentView(c.id, c.video_id, c.name, c.body, c.status, c.created_at)
 
 
 def clean(name: str | None, text: str | None, max_name: int, max_text: int) -> tuple[str, str]:
@@ -47,45 +27,23 @@ def clean(name: str | None, text: str | None, max_name: int, max_text: int) -> t
 
 def add(store: Store, video_id: str, name: str, text: str, client: str, pending: bool) -> int:
     """Store a cleaned comment; returns its id."""
-    row = Comment(
-        video_id=video_id,
-        name=name,
-        body=text,
-        status="pending" if pending else "visible",
-        client=client,
-    )
-    with store.writing() as session:
-        session.add(row)
-        session.flush()
-        return row.id
+    return store.add_comment(video_id, name, text, "pending" if pending else "visible", client)
 
 
 def for_video(store: Store, video_id: str, admin: bool = False) -> list[CommentView]:
     """Oldest first; readers see visible comments, admins see everything."""
-    stmt = select(Comment).where(Comment.video_id == video_id)
-    if not admin:
-        stmt = stmt.where(Comment.status == "visible")
-    with store.reading() as session:
-        rows = session.scalars(stmt.order_by(Comment.created_at, Comment.id)).all()
-        return [_view(c) for c in rows]
+    return store.comments_for(video_id, None if admin else ("visible",))
 
 
 def get(store: Store, comment_id: int) -> CommentView | None:
-    with store.reading() as session:
-        row = session.get(Comment, comment_id)
-        return _view(row) if row else None
+    return store.get_comment(comment_id)
 
 
 def moderate(store: Store, comment_id: int, action: str) -> bool:
     """approve | hide | delete; False if no such comment."""
     statuses = {"approve": "visible", "hide": "hidden"}
-    with store.writing() as session:
-        if action == "delete":
-            result = session.execute(delete(Comment).where(Comment.id == comment_id))
-        elif action in statuses:
-            result = session.execute(
-                update(Comment).where(Comment.id == comment_id).values(status=statuses[action])
-            )
-        else:
-            raise ValueError(f"unknown moderation action {action!r}")
-    return bool(result.rowcount)
+    if action == "delete":
+        return store.delete_comment(comment_id)
+    if action in statuses:
+        return store.set_comment_status(comment_id, statuses[action])
+    raise ValueError(f"unknown moderation action {action!r}")

@@ -20,6 +20,7 @@ class WebSettings:
     """
 
     data_dir: Path
+    db_url: str | None = None  # a database URL (PostgreSQL); None: SQLite in data_dir
     moderate: bool = False
     worker: bool = True
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
@@ -48,6 +49,7 @@ def to_env(settings: WebSettings) -> str:
     return json.dumps(
         {
             "data_dir": str(settings.data_dir),
+            "db_url": settings.db_url,
             "moderate": settings.moderate,
             "worker": settings.worker,
             "max_upload_bytes": settings.max_upload_bytes,

@@ -2,28 +2,35 @@
 
 A separate process (not a thread) so Whisper's CPU-bound decoding never stalls the web server's
 event loop, and so a crash in native code takes down one job, not the site. Between jobs it
-indexes any video whose text or embeddings are stale (including ones added by `videobrief run`).
+embeds any segment that has no embedding yet (including ones `videobrief run` stored); the text
+index needs no worker, it is written with the transcript.
+
+A claimed job is held under a lease that a heartbeat thread renews; a worker killed with
+SIGKILL stops renewing, and once the lease passes another worker (or this one restarted)
+claims the job again.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import update
 
 from videobrief import pipeline, search
 from videobrief.errors import BadInput
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
-from videobrief.store.models import Video
 from videobrief.web import jobs
 from videobrief.web.settings import WebSettings
 
 IDLE_POLL_S = 1.0
 PROGRESS_EVERY_S = 0.5
+LEASE_S = jobs.DEFAULT_LEASE_S
+EMBED_BATCH = 32
 
 
 def _friendly_title(filename: str) -> str:
@@ -31,8 +38,34 @@ def _friendly_title(filename: str) -> str:
     return stem or "upload"
 
 
-def run_job(store: Store, job: jobs.JobView, config: pipeline.RunConfig) -> None:
+@contextmanager
+def _heartbeat(store: Store, job: jobs.JobView, lease_s: float) -> Iterator[None]:
+    """Renew the job's lease every third of it while the body runs (in a daemon thread)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(lease_s / 3):
+            if not jobs.heartbeat(store, job, lease_s):
+                return  # taken over or finished: nothing left to renew
+
+    thread = threading.Thread(target=beat, name=f"lease-{job.id[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def run_job(
+    store: Store, job: jobs.JobView, config: pipeline.RunConfig, lease_s: float = LEASE_S
+) -> None:
     """Run the real pipeline on one uploaded file and record progress, result or error."""
+    with _heartbeat(store, job, lease_s):
+        _run_job(store, job, config)
+
+
+def _run_job(store: Store, job: jobs.JobView, config: pipeline.RunConfig) -> None:
     last = {"t": 0.0, "stage": ""}
 
     def on_event(ev: pipeline.Event) -> None:
@@ -40,48 +73,44 @@ def run_job(store: Store, job: jobs.JobView, config: pipeline.RunConfig) -> None
         final = ev.total and ev.done >= ev.total
         if ev.stage != last["stage"] or final or now - last["t"] >= PROGRESS_EVERY_S:
             last.update(t=now, stage=ev.stage)
-            jobs.progress(store, job.id, ev.stage, ev.done, ev.total, ev.note)
+            jobs.progress(store, job.id, ev.stage, ev.done, ev.total, ev.note, job.attempts)
 
     path = jobs.upload_path(store, job.id) or ""
     try:
         result = pipeline.process(Path(path), store, config, on_event)
         video_id = result.transcript.id
-        with store.writing() as session:  # the upload's name, not its content-hash file name
-            session.execute(
-                update(Video)
-                .where(Video.id == video_id, Video.title == Path(path).stem)
-                .values(title=_friendly_title(job.filename), source=job.filename)
-            )
-        jobs.progress(store, job.id, "index", 0, 1, "search index")
-        search.refresh_text(store)
-        search.refresh_embeddings(store)
-        jobs.progress(store, job.id, "index", 1, 1, "search index")
-        jobs.finish(store, job.id, video_id, None)
+        # the upload's name, not its content-hash file name
+        store.set_title_source(
+            video_id, _friendly_title(job.filename), job.filename, only_if_title=Path(path).stem
+        )
+        jobs.progress(store, job.id, "index", 0, 1, "search index", job.attempts)
+        search.embed_video(store, video_id)
+        jobs.progress(store, job.id, "index", 1, 1, "search index", job.attempts)
+        jobs.finish(store, job.id, video_id, None, job.attempts)
     except BadInput as exc:
-        jobs.finish(store, job.id, None, str(exc).replace(path, job.filename))
+        jobs.finish(store, job.id, None, str(exc).replace(path, job.filename), job.attempts)
     except Exception as exc:  # noqa: BLE001 - any failure must reach the job page, not kill us
-        jobs.finish(store, job.id, None, f"internal error: {type(exc).__name__}: {exc}")
+        error = f"internal error: {type(exc).__name__}: {exc}"
+        jobs.finish(store, job.id, None, error, job.attempts)
 
 
 def worker_main(settings: WebSettings, stop: mp.synchronize.Event) -> None:
     """Process entry point: loop until `stop` is set (or SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops us
-    store = Store.open(settings.data_dir)
+    store = Store.from_settings(settings.data_dir, settings.db_url)
     config = pipeline.RunConfig(
         data_dir=settings.data_dir,
         cache_dir=settings.resolved_cache_dir(),
         speech=SpeechOptions(model=settings.model),
         cpu_threads=settings.cpu_threads,
     )
-    jobs.requeue_running(store)
     try:
         while not stop.is_set():
-            job = jobs.claim_next(store)
+            job = jobs.claim_next(store, LEASE_S)
             if job is not None:
                 run_job(store, job, config)
                 continue
-            search.refresh_text(store)
-            if search.refresh_embeddings(store, limit=1):
+            if search.refresh_embeddings(store, limit=EMBED_BATCH):
                 continue
             stop.wait(IDLE_POLL_S)
     finally:
@@ -102,7 +131,8 @@ class Worker:
         self._proc.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Ask politely; a job deep in Whisper is terminated and requeued at the next start."""
+        """Ask politely; a job deep in Whisper is terminated and claimed again once its lease
+        has passed."""
         self._stop.set()
         self._proc.join(timeout)
         if self._proc.is_alive():

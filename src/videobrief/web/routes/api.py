@@ -66,16 +66,17 @@ def list_videos(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ):
-    """Published videos, newest first."""
-    rows = app_state(request).store.list_videos()[offset : offset + limit]
-    return rows
+    """Published videos, newest first (paged in SQL)."""
+    return app_state(request).store.list_videos(limit=limit, offset=offset)
 
 
 @router.get("/videos/{video_id}", response_model=VideoSummary, responses=ERRORS)
 def get_video(request: Request, video_id: VideoId):
     """One video's summary (id or a unique prefix of at least 6 hex characters)."""
     t = find_video(app_state(request).store, video_id)
-    row = next(v for v in app_state(request).store.list_videos() if v.id == t.id)
+    row = app_state(request).store.video_summary(t.id)
+    if row is None:
+        raise HTTPException(404, f"no video {video_id}")
     return row
 
 

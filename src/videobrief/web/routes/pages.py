@@ -8,10 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from sqlalchemy import select
 
 from videobrief import exports, page
-from videobrief.store.models import Video
 from videobrief.web import comments as comment_store
 from videobrief.web import media
 from videobrief.web.deps import (
@@ -39,15 +37,15 @@ _MIME = {
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1):
-    """All videos, newest first, 50 a page."""
-    videos = app_state(request).store.list_videos()
-    start = (page_no - 1) * PER_PAGE
+    """All videos, newest first, 50 a page (paged in SQL)."""
+    store = app_state(request).store
+    videos = store.list_videos(limit=PER_PAGE, offset=(page_no - 1) * PER_PAGE)
     return render(
         request,
         "index.html",
         {
-            "videos": videos[start : start + PER_PAGE],
-            "total": len(videos),
+            "videos": videos,
+            "total": store.count_videos(),
             "page": page_no,
             "per_page": PER_PAGE,
         },
@@ -55,8 +53,7 @@ def index(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le
 
 
 def _media_path(request: Request, video_id: str) -> Path | None:
-    with app_state(request).store.reading() as session:
-        stored = session.scalar(select(Video.media_path).where(Video.id == video_id))
+    stored = app_state(request).store.media_path(video_id)
     return Path(stored) if stored else None
 
 

@@ -9,10 +9,8 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from videobrief import search
-from videobrief.store.models import SegmentRow
 from videobrief.web.deps import AppState, app_state, render
 
 router = APIRouter(include_in_schema=False)
@@ -38,9 +36,7 @@ def languages(state: AppState) -> list[str]:
     cached = _langs_cache.get(id(state))
     if cached and now - cached[0] < LANGS_TTL_S:
         return cached[1]
-    with state.store.reading() as session:
-        stmt = select(SegmentRow.lang).where(SegmentRow.lang.is_not(None)).distinct()
-        found = sorted(session.scalars(stmt))
+    found = state.store.languages()
     _langs_cache[id(state)] = (now, found)
     return found
 
