@@ -1,7 +1,7 @@
 """Checks: the verdicts on a video's source description, checked against its transcript (issue 11).
 
 Revision ID: 0011_checks
-Revises: 0005_stage_registry (the task said 0004_web; main had 0005 by the time this branch
+Revises: 0006_store_seam (the task said 0004_web; main had 0005 and 0006 by the time this branch
 merged it, and two heads would stop `upgrade head`)
 Create Date: 2026-12-01
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_checks"
-down_revision: str | None = "0005_stage_registry"
+down_revision: str | None = "0006_store_seam"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
