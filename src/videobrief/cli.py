@@ -196,7 +196,7 @@ def _run_one(
 ) -> int:
     try:
         result = process(source, store, config, bar)
-        folder = publish(result.transcript, out, result.brief)
+        folder = publish(result.transcript, out, result.brief, result.description_check)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
@@ -243,7 +243,7 @@ def brief_cmd(
             brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
         )
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)
-        folder = publish(transcript, out, brief)
+        folder = publish(transcript, out, brief, store.load_check(transcript.id))
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
@@ -323,6 +323,65 @@ def list_cmd(
             langs = ",".join(row.languages) or "-"
             clock = page.clock(row.duration or 0)
             print(f"{row.id[:12]}  {clock:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
+
+
+# -- check: `videobrief check VIDEO_ID TEXT_FILE|-` (issue 11) ----------------------------------
+
+
+def _read_text(source: str) -> str:
+    """The text to check, from a file or stdin ("-"), refused when too large or not UTF-8."""
+    from videobrief.check import MAX_TEXT_BYTES
+
+    if source == "-":
+        raw = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise BadInput(f"{source}: no such file")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
+        raise BadInput(f"{source}: text is over the limit of {MAX_TEXT_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{source}: not UTF-8 text") from exc
+
+
+@app.command("check")
+def check_cmd(
+    video_id: Annotated[str, typer.Argument(help="Video id or a unique prefix (≥ 6 chars).")],
+    text_file: Annotated[str, typer.Argument(help="Text to check (a file, or - for stdin).")],
+    out: Annotated[Path, typer.Option(help="Folder for check.json and check.md.")] = Path("out"),
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = "default",
+    as_json: Annotated[bool, typer.Option("--json", help="Print check.json on stdout.")] = False,
+) -> None:
+    """Check a text against a stored video: a verdict per claim, with timestamps and evidence."""
+    from videobrief.check import CheckOptions, check_text, report
+
+    store = Store.open(data_dir)
+    try:
+        text = _read_text(text_file)
+        transcript = store.load_transcript(store.resolve_id(video_id))
+        if transcript is None:
+            raise BadInput(f"{video_id}: no transcript stored yet")
+        result = check_text(transcript, text, CheckOptions(llm_url=llm_url, llm_model=llm_model))
+        paths = report.write(result, out / transcript.id, transcript.title or transcript.source)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    except VideobriefError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    if as_json:
+        print(report.to_json(result), end="")
+    else:
+        counts = ", ".join(f"{n} {v}" for v, n in result.counts().items() if n)
+        err.print(f"{counts} → {paths['md']}", highlight=False)
 
 
 # -- web: `videobrief serve`, `videobrief token create` ------------------------------------------

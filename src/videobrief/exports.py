@@ -17,7 +17,7 @@ from pathlib import Path
 import srt
 import webvtt
 
-from videobrief.records import Brief, Claim, Segment, Transcript
+from videobrief.records import Brief, CheckResult, Claim, Segment, Transcript
 
 HOUR = 3600.0
 
@@ -81,9 +81,15 @@ def to_vtt(transcript: Transcript) -> str:
     return webvtt.WebVTT(captions=captions).content
 
 
-def to_json(transcript: Transcript) -> str:
-    """The public transcript.json form, human-readable (Cyrillic stays Cyrillic)."""
-    return json.dumps(transcript.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+def to_json(transcript: Transcript, description_check: CheckResult | None = None) -> str:
+    """The public transcript.json form, human-readable (Cyrillic stays Cyrillic).
+
+    With a description check, it is added as `description_check` (an additive field).
+    """
+    doc = transcript.to_json_dict()
+    if description_check is not None:
+        doc["description_check"] = description_check.to_json_dict()
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def _clock(seconds: float, with_hours: bool) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from videobrief.records import Brief, Transcript
+from videobrief.records import Brief, CheckResult, Transcript
 
 LOW_CONF = 0.5
 
@@ -59,11 +59,17 @@ def language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code, code) if code else "unknown"
 
 
-def page_context(transcript: Transcript, brief: Brief | None = None) -> dict[str, Any]:
-    """What page.html needs for one transcript; the web app adds its own keys on top."""
+def page_context(
+    transcript: Transcript, brief: Brief | None = None, check: CheckResult | None = None
+) -> dict[str, Any]:
+    """What page.html needs for one transcript; the web app adds its own keys on top.
+
+    `check` is the description check: the description box shows a verdict chip per sentence.
+    """
     return {
         "t": transcript,
         "brief": brief,
+        "check": check,
         "language_name": language_name,
         # Two columns only when there is an English track that differs from the original.
         "dual": any(s.english and s.english_source != "original" for s in transcript.segments),
@@ -74,6 +80,8 @@ def page_context(transcript: Transcript, brief: Brief | None = None) -> dict[str
     }
 
 
-def render_page(transcript: Transcript, brief: Brief | None = None) -> str:
+def render_page(
+    transcript: Transcript, brief: Brief | None = None, check: CheckResult | None = None
+) -> str:
     """Render the static, self-contained page for one transcript."""
-    return _ENV.get_template("page.html").render(page_context(transcript, brief))
+    return _ENV.get_template("page.html").render(page_context(transcript, brief, check))

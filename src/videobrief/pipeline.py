@@ -19,7 +19,7 @@ from typing import Any
 from videobrief import exports, page, search
 from videobrief.brief import BriefOptions
 from videobrief.english import EnglishOptions
-from videobrief.records import Brief, Transcript
+from videobrief.records import Brief, CheckResult, Transcript
 from videobrief.runner import Event, OnEvent, RunResult, RunSettings, rerun_stored, run_source
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
@@ -77,13 +77,24 @@ def rerun_brief(
     return out["brief"]
 
 
-def publish(transcript: Transcript, out_dir: Path, brief: Brief | None = None) -> Path:
-    """Write the exports, brief.json and the static page into `out_dir/<video-id>/`."""
+def publish(
+    transcript: Transcript,
+    out_dir: Path,
+    brief: Brief | None = None,
+    check: CheckResult | None = None,
+) -> Path:
+    """Write the exports, brief.json and the static page into `out_dir/<video-id>/`.
+
+    `check` (the description check) goes into transcript.json as `description_check` and onto
+    the page's description box.
+    """
     target = out_dir / transcript.id
     target.mkdir(parents=True, exist_ok=True)
     exports.write_exports(transcript, target)
+    if check is not None:
+        exports.write_atomic(target / "transcript.json", exports.to_json(transcript, check))
     if brief is not None:
         text = json.dumps(brief.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
         exports.write_atomic(target / "brief.json", text)
-    exports.write_atomic(target / "page.html", page.render_page(transcript, brief))
+    exports.write_atomic(target / "page.html", page.render_page(transcript, brief, check))
     return target

@@ -186,3 +186,68 @@ class Brief(Record):
     def to_json_dict(self) -> dict:
         """The public brief.json form."""
         return self.model_dump(mode="json")
+
+
+# -- checking a text against the video (issue 11) ------------------------------------------
+
+VERDICTS = ("supported", "partly supported", "not found", "contradicted")
+
+
+class Citation(Record):
+    """A segment offered as evidence: its times, both languages, and the words that match.
+
+    `support` False means "nearest, not support": shown for a claim nothing supports, so the
+    reader sees what the video says closest to it.
+    """
+
+    segment_id: int
+    start: float
+    end: float
+    text: str
+    english: str | None = None
+    lang: str | None = None
+    similarity: float = 0.0
+    matched: tuple[str, ...] = ()
+    support: bool = True
+
+
+class ClaimCheck(Record):
+    """One claim of the checked text and its verdict, with citations and the reasons.
+
+    A sentence that joins several clauses has them in `parts`, each with its own verdict; the
+    sentence's verdict then sums them up ("partly supported" when they differ).
+    """
+
+    text: str
+    verdict: str
+    citations: tuple[Citation, ...] = ()
+    reasons: tuple[str, ...] = ()
+    parts: tuple[ClaimCheck, ...] = ()
+    judge: str | None = None  # the LLM's vote, when one was asked: never decisive
+    similarity: float | None = None
+    coverage: float | None = None
+
+    @field_validator("verdict")
+    @classmethod
+    def _known(cls, verdict: str) -> str:
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}")
+        return verdict
+
+
+class CheckResult(Record):
+    """Every claim of a text checked against one transcript (the check.json document)."""
+
+    video_id: str
+    text_language: str | None = None
+    claims: tuple[ClaimCheck, ...] = ()
+    notes: tuple[str, ...] = ()
+    version: str = "check-v1"
+
+    def counts(self) -> dict[str, int]:
+        """How many claims got each verdict."""
+        return {v: sum(1 for c in self.claims if c.verdict == v) for v in VERDICTS}
+
+    def to_json_dict(self) -> dict:
+        """The public check.json form."""
+        return {**self.model_dump(mode="json"), "counts": self.counts()}

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from videobrief import importers, ingest
 from videobrief.errors import BadInput
-from videobrief.records import Brief, MediaInfo, Transcript
+from videobrief.records import Brief, CheckResult, MediaInfo, Transcript
 from videobrief.stages import REGISTRY, by_name
 from videobrief.stages.base import (
     ARTIFACTS,
@@ -62,6 +62,7 @@ class RunResult:
     transcript: Transcript
     reused: bool
     brief: Brief | None = None
+    description_check: CheckResult | None = None
 
 
 # -- models, once per process ----------------------------------------------------------------
@@ -321,7 +322,8 @@ def run_source(
     job.run_all()
     transcript = job.final("transcript")
     brief = job.final("brief")
-    return RunResult(transcript, reused=not job.ran, brief=brief)
+    checked = job.final("description_check")
+    return RunResult(transcript, reused=not job.ran, brief=brief, description_check=checked)
 
 
 def rerun_stored(

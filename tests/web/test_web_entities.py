@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.web.conftest import RU_ID, make_client, russian_video
-from videobrief import search
 from videobrief.entities import with_entities
 from videobrief.records import Entity, Mention, Segment, Transcript
 from videobrief.store import Store
@@ -40,7 +39,6 @@ def _store_entities(data_dir: Path) -> None:
     with Store.open(data_dir) as store:
         store.save_transcript(with_entities(russian_video()), "entities", "t")
         store.save_transcript(other, "entities", "t")
-        search.refresh_text(store)
 
 
 def test_entity_pages_and_filter(data_dir: Path) -> None:

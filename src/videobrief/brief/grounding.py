@@ -111,10 +111,16 @@ def _language_reason(claim: Claim, index: Index) -> str | None:
     return None
 
 
+def content_words(text: str) -> list[str]:
+    """Words that carry a claim (≥ 4 letters once transliterated, not a function word).
+
+    Shared with the text check (`videobrief.check`), which measures coverage the same way.
+    """
+    return [w for w in words(text) if len(key(w)) >= 4 and w.lower() not in _FUNCTION_WORDS]
+
+
 def _coverage_reason(claim: Claim, found: Evidence) -> str | None:
-    content = [
-        w for w in words(claim.text) if len(key(w)) >= 4 and w.lower() not in _FUNCTION_WORDS
-    ]
+    content = content_words(claim.text)
     if not content:
         return None
     absent = [w for w in content if not found.has_token(w)]

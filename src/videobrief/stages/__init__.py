@@ -8,13 +8,14 @@
 | entities | both       | transcript                   | transcript | yes   |
 | english  | media      | transcript (audio)           | transcript | yes   |
 | brief    | both       | transcript                   | brief      |       |
+| check    | both       | transcript                   | description_check |  |
 
 `python -m videobrief.stages` prints this table from the registry itself (`analyze`).
 """
 
 from __future__ import annotations
 
-from videobrief.stages import brief, decode, english, entities, imports, speech
+from videobrief.stages import brief, check, decode, english, entities, imports, speech
 from videobrief.stages.base import Stage, analyze, plan
 
 REGISTRY: tuple[Stage, ...] = (
@@ -24,6 +25,7 @@ REGISTRY: tuple[Stage, ...] = (
     entities.STAGE,
     english.STAGE,
     brief.STAGE,
+    check.STAGE,
 )
 
 

@@ -38,6 +38,7 @@ ARTIFACTS: dict[str, bool] = {
     "audio": False,
     "transcript": True,
     "brief": True,
+    "description_check": True,  # the check stage's verdicts on the source description
 }
 # What the runner hands every stage before any stage ran.
 GIVEN = ("source", "media")

@@ -46,12 +46,13 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
-from videobrief.records import Brief, MediaInfo, Segment, Transcript, Word
+from videobrief.records import Brief, CheckResult, MediaInfo, Segment, Transcript, Word
 from videobrief.store import entity_store
 from videobrief.store.entity_store import ArchiveEntity, EntityInVideo
 from videobrief.store.models import (
     STAGE_STATUSES,
     BriefRow,
+    CheckRow,
     SegmentRow,
     StageRow,
     Video,
@@ -641,6 +642,27 @@ class Store(SearchIndex, WebTables):
             payload = row.json if row is not None else None
         return Brief.model_validate(json.loads(payload)) if payload is not None else None
 
+    # -- checks (issue 11) -------------------------------------------------------------
+
+    @staticmethod
+    def _write_check(
+        session: Session, video_id: str, result: CheckResult, key: str, kind: str = "description"
+    ) -> None:
+        row = session.get(CheckRow, (video_id, kind))
+        if row is None:
+            row = CheckRow(video_id=video_id, kind=kind)
+            session.add(row)
+        row.settings_hash = key
+        row.json = json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
+        row.created_at = utcnow()
+
+    def load_check(self, video_id: str, kind: str = "description") -> CheckResult | None:
+        """The stored check of a video's description (None if none was made)."""
+        with self._read.begin() as session:
+            row = session.get(CheckRow, (video_id, kind))
+            payload = row.json if row is not None else None
+        return CheckResult.model_validate(json.loads(payload)) if payload is not None else None
+
     # -- the runner's seam (videobrief.runner) -------------------------------------------
 
     def register_video(
@@ -703,6 +725,12 @@ class Store(SearchIndex, WebTables):
                 stmt = select(BriefRow.settings_hash).where(BriefRow.video_id == video_id)
                 key = session.scalar(stmt)
                 return {"brief": key} if key else {}
+            if artifact == "description_check":
+                stmt = select(CheckRow.settings_hash).where(
+                    CheckRow.video_id == video_id, CheckRow.kind == "description"
+                )
+                key = session.scalar(stmt)
+                return {"check": key} if key else {}
         raise ValueError(f"artifact {artifact!r} is not stored")
 
     def load_artifact(self, video_id: str, artifact: str) -> Any:
@@ -711,6 +739,8 @@ class Store(SearchIndex, WebTables):
             return self.load_transcript(video_id)
         if artifact == "brief":
             return self.load_brief(video_id)
+        if artifact == "description_check":
+            return self.load_check(video_id)
         raise ValueError(f"artifact {artifact!r} is not stored")
 
     def save_outputs(
@@ -735,6 +765,8 @@ class Store(SearchIndex, WebTables):
                     self._write_transcript(session, value, lineage or {stage: key})
                 elif artifact == "brief":
                     self._write_brief(session, video_id, value, key)
+                elif artifact == "description_check":
+                    self._write_check(session, video_id, value, key)
             self._set_stage(session, video_id, stage, "done", key, None, options, version)
 
     def stage_rows(self, video_id: str) -> list[dict[str, Any]]:

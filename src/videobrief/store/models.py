@@ -178,3 +178,18 @@ class BriefRow(Base):
     settings_hash: Mapped[str] = mapped_column(String(128))
     json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CheckRow(Base):
+    """A stored text check of a video (check.json's content); `kind` "description" for the
+    source description the check stage verifies."""
+
+    __tablename__ = "checks"
+
+    video_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    settings_hash: Mapped[str] = mapped_column(String(128))
+    json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

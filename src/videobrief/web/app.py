@@ -19,7 +19,7 @@ from videobrief.search import SemanticIndex
 from videobrief.store import Store
 from videobrief.store.entity_store import archive_key
 from videobrief.web.deps import AppState, render
-from videobrief.web.routes import admin, api, comments, entities, pages, search, uploads
+from videobrief.web.routes import admin, api, check, comments, entities, pages, search, uploads
 from videobrief.web.security import RateLimiter
 from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
@@ -69,7 +69,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     )
     app.state.vb = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, search, entities, comments, uploads, admin, api):
+    for module in (pages, search, entities, comments, uploads, admin, api, check):
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)

@@ -84,7 +84,7 @@ def video_page(request: Request, video_id: VideoId, posted: str | None = None):
         "pending": "Thanks — your comment will appear once a moderator approves it.",
     }.get(posted or "")
     context = {
-        **page.page_context(t, brief),
+        **page.page_context(t, brief, state.store.load_check(t.id)),
         "seekable": kind is not None,
         "media_type": kind[0] if kind else None,
         "has_video": kind[1] if kind else False,
@@ -103,10 +103,12 @@ def export(request: Request, video_id: VideoId, fmt: str) -> Response:
     """Downloads: the CLI's export formats, the static page, and the brief when there is one."""
     state = app_state(request)
     t = find_video(state.store, video_id)
-    if fmt in exports.EXPORTERS:
+    if fmt == "json":
+        body = exports.to_json(t, state.store.load_check(t.id))
+    elif fmt in exports.EXPORTERS:
         body = exports.EXPORTERS[fmt][1](t)
     elif fmt == "html":
-        body = page.render_page(t, load_brief(state.store, t.id))
+        body = page.render_page(t, load_brief(state.store, t.id), state.store.load_check(t.id))
     elif fmt == "md" and (brief := load_brief(state.store, t.id)) is not None:
         body = exports.brief_markdown(brief)
     else:
