@@ -16,9 +16,8 @@ from typing import TextIO
 from videobrief import importers
 from videobrief.errors import BadInput
 
-MEDIA_SUFFIXES = frozenset(
-    [".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".ts", ".mts", ".mpg", ".mpeg", ".wmv", ".3gp"]
-)
+_MEDIA = "wav mp3 m4a aac ogg oga opus flac mp4 m4v mkv webm mov avi ts mts mpg mpeg wmv 3gp"
+MEDIA_SUFFIXES = frozenset(f".{s}" for s in _MEDIA.split())
 LIST_SUFFIXES = frozenset({".list", ".lst", ".urls", ".paths"})
 
 
