@@ -93,6 +93,7 @@ class Video(Base):
     media_path: Mapped[str | None] = mapped_column(Text)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     has_video: Mapped[bool | None] = mapped_column(Boolean)
+    source_url: Mapped[str | None] = mapped_column(Text)  # where a downloaded source came from
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
