@@ -398,3 +398,6 @@ def main() -> None:
     except Exception as exc:  # last-resort guard: the user gets a line, the code stays 1
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False)
         sys.exit(1)
+
+
+from videobrief import cli_batch as cli_batch  # noqa: E402  registers `batch` and `watch`
