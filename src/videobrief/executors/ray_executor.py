@@ -27,6 +27,19 @@ log = logs.get("ray")
 POLL_SECONDS = 0.5
 
 
+def start_local_ray(num_cpus: int) -> None:
+    """A private Ray instance on this machine: loopback only, no dashboard, no usage stats."""
+    import ray
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray.init(
+        num_cpus=num_cpus,
+        include_dashboard=False,
+        log_to_driver=False,
+        _node_ip_address="127.0.0.1",
+    )
+
+
 class SourceWorker:
     """The actor body: one store and one model cache for the actor's lifetime."""
 
@@ -69,13 +82,7 @@ class RayExecutor:
             if self.address:
                 ray.init(address=self.address, log_to_driver=False)
             else:
-                os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-                ray.init(
-                    num_cpus=self.workers,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    _node_ip_address="127.0.0.1",
-                )
+                start_local_ray(self.workers)
                 self._started_ray = True
         gpus = ray.cluster_resources().get("GPU", 0.0)
         per_actor = min(1.0, gpus / self.workers) if gpus else 0
