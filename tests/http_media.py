@@ -60,6 +60,14 @@ class MediaServer:
                     ).encode()
                     self._send(200, "text/html; charset=utf-8", html, body)
                     return
+                if self.path == "/stall/clip.mp4":  # headers, then silence: a hung host
+                    self.send_response(200)
+                    self.send_header("Content-Type", "video/mp4")
+                    self.send_header("Content-Length", str(len(outer.data)))
+                    self.end_headers()
+                    self.wfile.flush()
+                    time.sleep(120)
+                    return
                 if self.path != f"/media/{name}":
                     self._send(404, "text/plain", b"not found", body)
                     return

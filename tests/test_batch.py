@@ -117,18 +117,21 @@ def test_ray_matches_local_and_poison_fails_alone(
 
 
 @pytest.mark.slow
-def test_ray_timeout_kills_only_that_source(tmp_path, cache_dir, whisper, ray_instance) -> None:
-    """A source past --timeout is stopped by killing its actor; a new actor takes the rest."""
+def test_ray_timeout_kills_only_that_source(tmp_path, cache_dir, ray_instance) -> None:
+    """A hung source (a host that sends headers, then nothing) is stopped at --timeout by
+    killing its actor; a fresh actor takes the next source."""
     from videobrief.executors.ray_executor import RayExecutor
 
-    srt = tmp_path / "quick.srt"
-    srt.write_text(SRT)
-    slow = str(LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0870.wav")
-    settings = settings_for(tmp_path / "data", cache_dir, timeout=0.5)
-    with RayExecutor(settings, workers=1) as ex:
-        outcomes = ex.run([slow, str(srt)], Recorder())
-    assert outcomes[0].status == "failed" and "--timeout" in outcomes[0].error
-    assert outcomes[1].status == "done"
+    first, last = tmp_path / "first.srt", tmp_path / "last.srt"
+    first.write_text(SRT)
+    last.write_text(SRT.replace("Friday", "Monday"))
+    settings = settings_for(tmp_path / "data", cache_dir, timeout=20, download_timeout=600)
+    with MediaServer(LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0880.wav") as server:
+        hung = f"{server.base}/stall/clip.mp4"
+        with RayExecutor(settings, workers=1) as ex:
+            outcomes = ex.run([str(first), hung, str(last)], Recorder())
+    assert [o.status for o in outcomes] == ["done", "failed", "done"]
+    assert "--timeout of 20 s" in outcomes[1].error
     assert exit_code(outcomes) == 1
 
 

@@ -103,7 +103,12 @@ class RayExecutor:
             ray.shutdown()
 
     def _new_actor(self) -> Any:
-        return self._actor_cls.remote(self.settings)
+        """A started actor: waiting for it keeps its start-up out of the next timeout."""
+        import ray
+
+        actor = self._actor_cls.remote(self.settings)
+        ray.get(actor.pid.remote())
+        return actor
 
     def actor_pids(self) -> list[int]:
         """The process ids of the idle actors (tests: models stay in long-lived processes)."""
