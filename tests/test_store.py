@@ -307,7 +307,10 @@ def test_constraint_names_match_models(store: Store) -> None:
             "INSERT INTO videos (id, source, duration, created_at, updated_at)"
             " VALUES ('v', 's', 1, '2020-01-01', '2020-01-01')"
         )
-        conn.exec_driver_sql("INSERT INTO stages VALUES ('v', 'x', 'bogus', 'h', NULL, NULL, NULL)")
+        conn.exec_driver_sql(
+            "INSERT INTO stages (video_id, stage, status, settings_hash)"
+            " VALUES ('v', 'x', 'bogus', 'h')"
+        )
 
 
 def test_english_track_fields_round_trip(store: Store) -> None:

@@ -62,6 +62,7 @@ class EnglishOptions:
     glossary: tuple[Term, ...] = ()
     llm_batch: int = 8
     llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
+    whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
 
     def settings_hash(self, speech_hash: str) -> str:
         """Hash of these options and the speech result they translate."""

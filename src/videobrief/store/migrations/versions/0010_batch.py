@@ -1,7 +1,7 @@
 """Batch and watch bookkeeping: videos.source_url and one row per source a batch has seen.
 
 Revision ID: 0010_batch
-Revises: 0004_web
+Revises: 0005_stage_registry
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_batch"
-down_revision: str | None = "0004_web"
+down_revision: str | None = "0005_stage_registry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
