@@ -28,15 +28,13 @@ def test_folder_recursive_media_and_transcripts(tmp_path: Path) -> None:
     (tmp_path / "a" / "b" / "talk.srt").write_text(SRT)
     (tmp_path / "a" / "b" / "renamed.dat").write_text(SRT)  # a transcript by content
     (tmp_path / "notes.md").write_text("just notes, no timestamps")
+    (tmp_path / "a" / "README.md").write_text("# Clips\nRecorded 2024, read by volunteers.\n")
+    (tmp_path / "a" / "timed.txt").write_text("00:01 Good evening.\n00:04 The news.\n")
     (tmp_path / "thumb.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
     (tmp_path / ".hidden").mkdir()
     shutil.copy(DEMO, tmp_path / ".hidden" / "x.mp4")
     found = [Path(p).name for p in sources.expand([str(tmp_path)])]
-    assert found == ["clip.mp4", "renamed.dat", "talk.srt"] or set(found) >= {
-        "clip.mp4",
-        "talk.srt",
-        "renamed.dat",
-    }
+    assert sorted(found) == ["clip.mp4", "renamed.dat", "talk.srt", "timed.txt"]
     assert "thumb.jpg" not in found and "x.mp4" not in found
 
 

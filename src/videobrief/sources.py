@@ -92,7 +92,17 @@ def is_source_file(path: Path) -> bool:
         return False
     if path.suffix.lower() in MEDIA_SUFFIXES:
         return True
-    return importers.sniff_transcript(path) and not _is_list_file(path)
+    if not importers.sniff_transcript(path) or _is_list_file(path):
+        return False
+    if path.suffix.lower() in (".txt", ".md"):  # a README next to the clips is not a transcript
+        return _has_timestamps(path)
+    return True
+
+
+def _has_timestamps(path: Path) -> bool:
+    head = path.read_bytes()[: importers.SNIFF_BYTES]
+    text = head.decode("utf-8", errors="replace")
+    return importers.has_timed_line(text)
 
 
 def scan_folder(folder: Path) -> list[Path]:
