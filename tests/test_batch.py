@@ -178,3 +178,17 @@ def test_limits_refuse_clearly(tmp_path, cache_dir) -> None:
     failed = [x for x in lines if x["msg"] == "failed"]
     assert failed and failed[0]["source"] == wav and failed[0]["job"]
     assert _cli(["batch", wav, "--max-size", "lots"], tmp_path / "d3", cache_dir).returncode == 2
+
+
+def test_run_accepts_a_url(tmp_path, cache_dir, whisper) -> None:
+    """`videobrief run URL` downloads through yt-dlp and records where the video came from."""
+    wav = LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    with MediaServer(wav) as server:
+        url = f"{server.base}/media/{wav.name}"
+        done = _cli(
+            ["run", url, "--out", str(tmp_path / "out"), "--json"], tmp_path / "d", cache_dir
+        )
+    assert done.returncode == 0, done.stderr
+    with Store.open(tmp_path / "d") as store, store.reading() as session:
+        (video,) = session.query(Video).all()
+        assert video.source_url == url

@@ -108,7 +108,8 @@ class _Bar:
 @app.command()
 def run(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Media files or transcripts (SRT, VTT, MM:SS text).")
+        list[str],
+        typer.Argument(help="Media files, transcripts (SRT, VTT, MM:SS text) or http(s) URLs."),
     ],
     out: Annotated[Path, typer.Option(help="Folder for exports and page.html.")] = Path("out"),
     data_dir: DataDir = DEFAULT_DATA_DIR,
@@ -169,10 +170,18 @@ def run(
 
 
 def _run_one(
-    source: Path, store: Store, config: RunConfig, out: Path, bar: _Bar, as_json: bool
+    name: str, store: Store, config: RunConfig, out: Path, bar: _Bar, as_json: bool
 ) -> int:
+    from videobrief import download, sources
+    from videobrief.store import batch_state
+
+    source = Path(name)
     try:
+        if sources.is_url(name):
+            source = download.fetch(name, config.data_dir)
         result = process(source, store, config, bar)
+        if sources.is_url(name):
+            batch_state.set_source_url(store, result.transcript.id, name)
         folder = publish(result.transcript, out, result.brief)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
