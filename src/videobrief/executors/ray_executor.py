@@ -16,11 +16,13 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from videobrief import logs
 from videobrief.batch import BatchSettings, Outcome, process_source
 from videobrief.executors import Progress
+from videobrief.sources import is_url
 from videobrief.store import Store, batch_state
 
 log = logs.get("ray")
@@ -169,6 +171,12 @@ class RayExecutor:
 
     def _fail(self, source: str, error: str) -> Outcome:
         assert self._store is not None
-        batch_state.mark(self._store, source, "failed", error=error)
+        size = mtime = None
+        if not is_url(source) and Path(source).exists():  # so `watch` does not retry it
+            st = Path(source).stat()
+            size, mtime = st.st_size, st.st_mtime_ns
+        batch_state.mark(
+            self._store, source, "failed", size_bytes=size, mtime_ns=mtime, error=error
+        )
         log.warning("failed", extra={"job": self.settings.job, "source": source, "error": error})
         return Outcome(source, "failed", error=error)
