@@ -22,7 +22,7 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test,llm,pg]"
+	$(BIN)/python -m pip install -q -e ".[test,llm,pg,ray,url]"
 	touch $@ $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)

@@ -130,7 +130,8 @@ class _Bar:
 @app.command()
 def run(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Media files or transcripts (SRT, VTT, MM:SS text).")
+        list[str],
+        typer.Argument(help="Media files, transcripts (SRT, VTT, MM:SS text) or http(s) URLs."),
     ],
     out: Annotated[Path, typer.Option(help="Folder for exports and page.html.")] = Path("out"),
     data_dir: DataDir = DEFAULT_DATA_DIR,
@@ -192,10 +193,18 @@ def run(
 
 
 def _run_one(
-    source: Path, store: Store, config: RunConfig, out: Path, bar: _Bar, as_json: bool
+    name: str, store: Store, config: RunConfig, out: Path, bar: _Bar, as_json: bool
 ) -> int:
+    from videobrief import download, sources
+    from videobrief.store import batch_state
+
+    source = Path(name)
     try:
+        if sources.is_url(name):
+            source = download.fetch(name, config.data_dir)
         result = process(source, store, config, bar)
+        if sources.is_url(name):
+            batch_state.set_source_url(store, result.transcript.id, name)
         folder = publish(result.transcript, out, result.brief, result.description_check)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -490,3 +499,6 @@ def main() -> None:
     except Exception as exc:  # last-resort guard: the user gets a line, the code stays 1
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False)
         sys.exit(1)
+
+
+from videobrief import cli_batch as cli_batch  # noqa: E402  registers `batch` and `watch`

@@ -61,6 +61,7 @@ class EnglishOptions:
     beam_size: int = 5
     glossary: tuple[Term, ...] = ()
     llm_batch: int = 8
+    llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
     whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
 
     def settings_hash(self, speech_hash: str) -> str:
@@ -359,6 +360,6 @@ def make_backend(
     if opts.backend == "llm":
         if not opts.llm_url or not opts.llm_model:
             raise VideobriefError("--translate llm needs --llm-url and --llm-model")
-        client = ChatClient(opts.llm_url, opts.llm_model)
+        client = ChatClient(opts.llm_url, opts.llm_model, timeout=opts.llm_timeout)
         return LLMTranslator(client, opts.llm_batch, opts.glossary), speech
     raise VideobriefError(f"unknown translation backend {opts.backend!r}")

@@ -171,6 +171,11 @@ def _detect_format(text: str, suffix: str) -> str:
     return "lines"
 
 
+def has_timed_line(text: str) -> bool:
+    """True if some line starts with a [H:]MM:SS timestamp."""
+    return _has_timed_line(text)
+
+
 def _has_timed_line(text: str) -> bool:
     return any(_TIMED_LINE.match(line) for line in text.splitlines())
 

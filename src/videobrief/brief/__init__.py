@@ -33,6 +33,7 @@ class BriefOptions:
     llm_max_chars: int = 3000  # transcript characters sent to the model
     max_points: int = 5
     max_quotes: int = 2
+    llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
 
     def settings_hash(self, transcript: Transcript) -> str:
         """Changes when these options or the transcript's content change."""
@@ -40,7 +41,8 @@ class BriefOptions:
             [[s.id, s.start, s.end, s.text, s.lang, s.english] for s in transcript.segments],
             ensure_ascii=False,
         )
-        payload = json.dumps({"v": BRIEF_VERSION, **asdict(self), "t": content}, sort_keys=True)
+        fields = {k: v for k, v in asdict(self).items() if k != "llm_timeout"}
+        payload = json.dumps({"v": BRIEF_VERSION, **fields, "t": content}, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -62,7 +64,7 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
     draft, backend = fallback, "extractive"
     if options.llm_url:
         ranked, _, _ = extractive.rank(index)
-        client = ChatClient(options.llm_url, options.llm_model)
+        client = ChatClient(options.llm_url, options.llm_model, timeout=options.llm_timeout)
         outcome = llm_brief.draft(index, client, ranked, options.llm_max_chars)
         if outcome.draft is None:
             notes.append(f"LLM brief unavailable ({outcome.error}); extractive brief shown.")

@@ -3,6 +3,7 @@
 `Store` is the only way in: no SQLAlchemy session or SQL leaves this package.
 """
 
+from videobrief.store import batch_models as batch_models  # registers batch_sources
 from videobrief.store import entity_models as entity_models  # registers the entity tables
 from videobrief.store import web_models as web_models  # registers the web tables on Base
 from videobrief.store.db import Store, VideoSummary

@@ -93,6 +93,7 @@ class Video(Base):
     media_path: Mapped[str | None] = mapped_column(Text)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     has_video: Mapped[bool | None] = mapped_column(Boolean)
+    source_url: Mapped[str | None] = mapped_column(Text)  # where a downloaded source came from
     # Stage name -> cache key of every stage that shaped the stored transcript (see runner).
     transcript_lineage: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,98 @@
+"""Batch throughput: the same inputs through `--executor local` and `--executor ray --workers 2`.
+
+    .venv/bin/python bench/batch.py [--workers 2] [--threads-local 2] [INPUT ...]
+
+Default inputs: examples/demo.mp4 and the three LibriVox sentences in tests/fixtures. Each
+executor gets a fresh data folder (nothing reused) and the same model cache. Prints, for each,
+the wall time (Ray's start-up shown apart), audio hours per wall hour, and their ratio; then
+the per-stage costs measured inside the workers (seconds of wall time per stage, summed over
+videos, and per hour of audio). The local executor uses `--threads-local` Whisper threads (all
+cores); each Ray actor uses one, so both have the same CPU budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from videobrief import sources
+from videobrief.batch import BatchSettings, Outcome
+from videobrief.executors import make_executor
+from videobrief.pipeline import RunConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_INPUTS = [ROOT / "examples" / "demo.mp4", ROOT / "tests" / "fixtures" / "librivox"]
+
+
+class Quiet:
+    def started(self, source: str) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        if outcome.status == "failed":
+            print(f"  failed: {outcome.error}")
+
+
+def run(kind: str, items: list[str], cache: Path, workers: int, threads: int) -> dict:
+    data = Path(tempfile.mkdtemp(prefix=f"vb-bench-{kind}-"))
+    config = RunConfig(data_dir=data, cache_dir=cache, cpu_threads=threads)
+    settings = BatchSettings(config, job=f"bench-{kind}")
+    t0 = time.perf_counter()
+    with make_executor(kind, settings, workers) as ex:
+        t1 = time.perf_counter()
+        outcomes = ex.run(items, Quiet())
+        t2 = time.perf_counter()
+    audio = sum(o.audio_seconds for o in outcomes if o.status == "done")
+    stages: dict[str, float] = {}
+    for o in outcomes:
+        for name, seconds in o.stages.items():
+            stages[name] = stages.get(name, 0.0) + seconds
+    return {
+        "kind": kind,
+        "startup": t1 - t0,
+        "work": t2 - t1,
+        "wall": time.perf_counter() - t0,
+        "audio": audio,
+        "done": sum(o.status == "done" for o in outcomes),
+        "stages": stages,
+    }
+
+
+def report(r: dict) -> None:
+    rate = r["audio"] / r["wall"]
+    print(
+        f"{r['kind']:>5}: {r['done']} videos, {r['audio']:.1f} s audio, wall {r['wall']:.1f} s "
+        f"(start-up {r['startup']:.1f} s, work {r['work']:.1f} s) → "
+        f"{rate:.2f} audio h / wall h ({r['audio'] / r['work']:.2f} without start-up)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", default=[str(p) for p in DEFAULT_INPUTS])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads-local", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--cache", type=Path, default=ROOT / "data" / "cache")
+    args = parser.parse_args()
+    items = sources.expand(args.inputs)
+    print(f"{len(items)} inputs, {os.cpu_count()} CPU cores, Whisper 'base' int8 on CPU")
+    local = run("local", items, args.cache, 1, args.threads_local)
+    report(local)
+    ray = run("ray", items, args.cache, args.workers, 1)
+    report(ray)
+    print(
+        f"ratio ray/local: {(ray['audio'] / ray['wall']) / (local['audio'] / local['wall']):.2f} "
+        f"(work only: {(ray['audio'] / ray['work']) / (local['audio'] / local['work']):.2f})"
+    )
+    print("per-stage cost (wall s summed over videos; s per audio hour):")
+    for r in (local, ray):
+        for name, seconds in sorted(r["stages"].items(), key=lambda kv: -kv[1]):
+            per_hour = seconds / r["audio"] * 3600 if r["audio"] else 0.0
+            print(f"  {r['kind']:>5} {name:<10} {seconds:7.2f} s  {per_hour:9.0f} s/audio-h")
+
+
+if __name__ == "__main__":
+    main()
