@@ -61,6 +61,7 @@ class EnglishOptions:
     beam_size: int = 5
     glossary: tuple[Term, ...] = ()
     llm_batch: int = 8
+    whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
 
     def settings_hash(self, speech_hash: str) -> str:
         """Hash of these options and the speech result they translate."""
