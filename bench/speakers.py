@@ -79,7 +79,8 @@ def run_clusters(spans, emb, regions, threshold, speakers=None):
     return [(s, e, str(c)) for s, e, c in dz.frames_to_turns(spans, labels, regions)]
 
 
-def embed_all(audio, encoder, opts=dz.Options()):
+def embed_all(audio, encoder, opts: dz.Options | None = None):
+    opts = opts or dz.Options()
     regions = dz.vad_regions(audio)
     spans = list(dz.windows(regions, opts.window, opts.step, opts.min_region))
     return regions, spans, dz.embed_windows(audio, spans, encoder, opts.batch)
@@ -106,8 +107,10 @@ def identify(encoder, threshold_note: str = "") -> None:
     test = clips["espeak-en"]
     scores = mat @ embed_clip(encoder, test)
     best = names[int(np.argmax(scores))]
-    print(f"  {encoder.name}: espeak enrolled in ru, tested in en -> {best} "
-          f"(score {scores.max():.3f}; next {np.sort(scores)[-2]:.3f})")
+    print(
+        f"  {encoder.name}: espeak enrolled in ru, tested in en -> {best} "
+        f"(score {scores.max():.3f}; next {np.sort(scores)[-2]:.3f})"
+    )
     return enrol
 
 
@@ -123,14 +126,18 @@ def main() -> None:
         enc = load_encoder(name)
         th = calibrate(enc, audio, ref) if args.calibrate else dz.DEFAULT_THRESHOLD[name]
         t0 = time.perf_counter()
-        result = dz.diarize(audio, dz.vad_regions(audio), enc, dz.Options(encoder=name, threshold=th))
+        result = dz.diarize(
+            audio, dz.vad_regions(audio), enc, dz.Options(encoder=name, threshold=th)
+        )
         timings[name] = time.perf_counter() - t0
         hyp = [(t.start, t.end, t.speaker) for t in result.turns]
         d = der(ref, hyp)
         mark = "" if d <= 0.08 else "  (MISSED target <= 8%)"
-        print(f"{name}: DER {d:.1%} (collar 0.25 s, threshold {th:.2f}){mark}; "
-              f"speakers found {len(result.centroids)} vs truth {truth}; "
-              f"diarization {timings[name]:.1f} s for {len(audio) / SAMPLE_RATE:.1f} s audio")
+        print(
+            f"{name}: DER {d:.1%} (collar 0.25 s, threshold {th:.2f}){mark}; "
+            f"speakers found {len(result.centroids)} vs truth {truth}; "
+            f"diarization {timings[name]:.1f} s for {len(audio) / SAMPLE_RATE:.1f} s audio"
+        )
         identify(enc)
     if not args.no_speech:
         from videobrief.speech.asr import transcribe  # noqa: F401  (see speech_time)
@@ -139,7 +146,9 @@ def main() -> None:
         for name, t in timings.items():
             frac = t / speech
             mark = "" if frac <= 0.25 else "  (MISSED target <= 0.25)"
-            print(f"{name}: stage time / speech stage time = {t:.1f}/{speech:.1f} = {frac:.2f}{mark}")
+            print(
+                f"{name}: stage time / speech stage time = {t:.1f}/{speech:.1f} = {frac:.2f}{mark}"
+            )
 
 
 def speech_time(audio: np.ndarray) -> float:

@@ -62,6 +62,10 @@ class Speaker(Record):
     name: str | None = None
     name_source: str | None = None
     score: float | None = None
+    # The cluster's unit voice centroid and its encoder: stored for matching across videos,
+    # never written to transcript.json.
+    encoder: str | None = Field(default=None, exclude=True, repr=False)
+    centroid: tuple[float, ...] | None = Field(default=None, exclude=True, repr=False)
 
 
 class MediaInfo(Record):

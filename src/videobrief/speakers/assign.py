@@ -94,9 +94,7 @@ def relabel_by_appearance(segments: Sequence[Segment]) -> tuple[list[Segment], d
 
 def text_regions(segments: Sequence[Segment], gap: float = 0.15) -> list[tuple[float, float]]:
     """Speech regions from word times (segment times when a segment has no words)."""
-    spans = sorted(
-        (w.start, w.end) for s in segments for w in (s.words or (s,)) if w.end > w.start
-    )
+    spans = sorted((w.start, w.end) for s in segments for w in (s.words or (s,)) if w.end > w.start)
     out: list[tuple[float, float]] = []
     for a, b in spans:
         if out and a - out[-1][1] <= gap:

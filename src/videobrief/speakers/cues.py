@@ -18,8 +18,10 @@ from functools import lru_cache
 
 from videobrief.records import Segment
 
-_NAME = r"((?:(?:Mr|Mrs|Ms|Dr|Mister|President|Minister|господин|госпожа)\.?\s+)?" \
+_NAME = (
+    r"((?:(?:Mr|Mrs|Ms|Dr|Mister|President|Minister|господин|госпожа)\.?\s+)?"
     r"[A-ZА-ЯЁ][\w'-]+(?:\s+[A-ZА-ЯЁ][\w'-]+){0,2})"
+)
 NEXT = [
     re.compile(r"(?i:переда(?:ю|ём|ем)\s+слово)\s+" + _NAME),
     re.compile(r"(?i:слово\s+предоставляется)\s+" + _NAME),
@@ -103,9 +105,7 @@ def turns_from_cues(segments: Sequence[Segment], cues: Sequence[Cue]) -> list[in
     return out
 
 
-def names_for(
-    segments: Sequence[Segment], cues: Sequence[Cue]
-) -> dict[str, str]:
+def names_for(segments: Sequence[Segment], cues: Sequence[Cue]) -> dict[str, str]:
     """Speaker id -> name, from cues over segments that already carry speakers.
 
     A hand-over names the first later segment with a different speaker; a thanks names the

@@ -5,6 +5,7 @@
 | import   | transcript | source                       | transcript |       |
 | decode   | media      | source, media                | audio      |       |
 | speech   | media      | source, media, audio         | transcript | yes   |
+| speakers | both       | transcript (audio)           | transcript | yes   |
 | english  | media      | transcript (audio)           | transcript | yes   |
 | brief    | both       | transcript                   | brief      |       |
 
@@ -13,13 +14,14 @@
 
 from __future__ import annotations
 
-from videobrief.stages import brief, decode, english, imports, speech
+from videobrief.stages import brief, decode, english, imports, speakers, speech
 from videobrief.stages.base import Stage, analyze, plan
 
 REGISTRY: tuple[Stage, ...] = (
     imports.STAGE,
     decode.STAGE,
     speech.STAGE,
+    speakers.STAGE,
     english.STAGE,
     brief.STAGE,
 )

@@ -46,6 +46,7 @@ from videobrief.store.models import (
     WordRow,
     utcnow,
 )
+from videobrief.store.speakers import SpeakerStore, load_speakers, write_speakers
 
 DB_FILENAME = "videobrief.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -103,7 +104,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-class Store:
+class Store(SpeakerStore):
     """Typed access to videos, transcripts and stage bookkeeping.
 
     Opening a store migrates its schema to head; every public write is one transaction.
@@ -317,6 +318,7 @@ class Store:
         session.execute(delete(SegmentRow).where(SegmentRow.video_id == t.id))
         seg_ids = self._insert_segments(session, t.id, t.segments)
         self._insert_words(session, seg_ids, t.segments)
+        write_speakers(session, t)
 
     @staticmethod
     def _insert_segments(session: Session, video_id: str, segments: Sequence[Segment]) -> list[int]:
@@ -351,6 +353,7 @@ class Store:
             ).scalars()
             segs = list(segs)
             words = self._load_words(session, video_id)
+            speakers = load_speakers(session, video_id)
         segments = tuple(_segment_record(s, words.get(s.id, ())) for s in segs)
         return Transcript(
             id=video.id,
@@ -359,6 +362,7 @@ class Store:
             description=video.description,
             title=video.title,
             segments=segments,
+            speakers=speakers,
         )
 
     @staticmethod
@@ -366,15 +370,15 @@ class Store:
         """All words of a video in one query, grouped by segment pk, in word order."""
         w = WordRow.__table__.c
         stmt = (
-            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf)
+            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf, w.speaker)
             .join(SegmentRow, SegmentRow.id == w.segment_id)
             .where(SegmentRow.video_id == video_id)
             .order_by(w.segment_id, w.idx)
         )
         out: dict[int, list[Word]] = {}
-        for seg_id, start, end, word, prob, low in session.execute(stmt):
+        for seg_id, start, end, word, prob, low, who in session.execute(stmt):
             out.setdefault(seg_id, []).append(
-                Word(start=start, end=end, word=word, prob=prob, low_conf=bool(low))
+                Word(start=start, end=end, word=word, prob=prob, low_conf=bool(low), speaker=who)
             )
         return out
 
@@ -604,6 +608,7 @@ def _segment_values(video_id: str, s: Segment) -> dict[str, Any]:
         "english": s.english,
         "english_source": s.english_source,
         "flags": list(s.flags) or None,
+        "speaker": s.speaker,
     }
 
 
@@ -616,6 +621,7 @@ def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:
         "word": w.word,
         "prob": w.prob,
         "low_conf": w.low_conf,
+        "speaker": w.speaker,
     }
 
 
@@ -632,6 +638,7 @@ def _segment_record(s: SegmentRow, words: Sequence[Word]) -> Segment:
         english=s.english,
         english_source=s.english_source,
         flags=tuple(s.flags or ()),
+        speaker=s.speaker,
     )
 
 
