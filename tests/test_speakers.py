@@ -144,3 +144,38 @@ def test_library_names_cross_language_voice(fixture_audio: np.ndarray) -> None:
     # it speaks Russian and English in the meeting: both turns 3 (ru) and 5 (en) carry the name
     by_start = {round(s.start): s.speaker for s in out.segments}
     assert by_start[20] == by_start[30] == named[0].id
+
+
+def test_exports_prefix_names_at_turn_changes() -> None:
+    from videobrief.exports import to_srt, to_vtt
+    from videobrief.records import Speaker
+
+    segs = [
+        Segment(id=0, start=0, end=1, text="Добрый день.", speaker="S1"),
+        Segment(id=1, start=1, end=2, text="Начнём.", speaker="S1"),
+        Segment(id=2, start=2, end=3, text="Thank you.", speaker="S2"),
+    ]
+    speakers = (Speaker(id="S1", name="Сергей Викторович", name_source="cue"), Speaker(id="S2"))
+    t = Transcript(id="x", source="x", duration=3, segments=segs, speakers=speakers)
+    srt_text, vtt_text = to_srt(t), to_vtt(t)
+    for text in (srt_text, vtt_text):
+        assert "[Сергей Викторович] Добрый день." in text
+        assert "\nНачнём." in text and "[S2] Thank you." in text
+
+
+def test_brief_quotes_carry_speaker_name() -> None:
+    from videobrief.brief.speakers import name_quotes
+    from videobrief.records import Quote, Speaker
+
+    segs = [
+        Segment(id=0, start=0, end=1, text="a", speaker="S1"),
+        Segment(id=1, start=1, end=2, text="b", speaker="S2"),
+    ]
+    sp = (Speaker(id="S1", name="Максим Владимирович", name_source="cue"), Speaker(id="S2"))
+    t = Transcript(id="x", source="x", duration=2, segments=segs, speakers=sp)
+    q = [
+        Quote(text="a", start=0, end=1, segment_ids=(0,)),
+        Quote(text="ab", start=0, end=2, segment_ids=(0, 1)),
+    ]
+    out = name_quotes(q, t)
+    assert out[0].speaker == "Максим Владимирович" and out[1].speaker is None
