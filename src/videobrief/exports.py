@@ -44,11 +44,15 @@ def _cued(transcript: Transcript) -> list[Segment]:
 
 
 def _prefixed(transcript: Transcript) -> list[tuple[Segment, str]]:
-    """Cued segments with their text, "[Name] " in front where the speaker changes."""
+    """Cued segments with their text, "[Name] " in front where the speaker changes.
+
+    A transcript with one speaker has no turn changes: its cues stay unprefixed.
+    """
     out, last = [], None
+    several = len(transcript.speakers) > 1
     for seg in _cued(transcript):
         text = _one_line(seg.text)
-        if seg.speaker is not None and seg.speaker != last:
+        if several and seg.speaker is not None and seg.speaker != last:
             text = f"[{transcript.speaker_name(seg.speaker)}] {text}"
         last = seg.speaker if seg.speaker is not None else last
         out.append((seg, text))
