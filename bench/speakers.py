@@ -123,7 +123,7 @@ def main() -> None:
     truth = len({w for _, _, w in ref})
     timings = {}
     for name in ENCODERS:
-        enc = load_encoder(name, threads=2)
+        enc = load_encoder(name, threads=1)
         th = calibrate(enc, audio, ref) if args.calibrate else dz.DEFAULT_THRESHOLD[name]
         t0 = time.perf_counter()
         result = dz.diarize(
