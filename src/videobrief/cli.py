@@ -24,10 +24,12 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from videobrief import exports, page
 from videobrief.brief import BriefOptions
+from videobrief.cli_speakers import speakers_app, voices_app
 from videobrief.english import EnglishOptions
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
 from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
+from videobrief.speakers.annotate import SpeakersOptions
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 
@@ -158,6 +160,12 @@ def run(
     ] = None,
     llm_url: LLMUrl = None,
     llm_model: LLMModel = "default",
+    speakers: Annotated[
+        int | None, typer.Option(help="Force the number of speakers (default: found).")
+    ] = None,
+    speaker_encoder: Annotated[
+        str, typer.Option(help="Speaker embeddings: campp (CAM++) or ge2e.")
+    ] = "campp",
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
@@ -182,7 +190,17 @@ def run(
         cpu_threads=threads,
         brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
     )
+    if speakers is not None and speakers < 1:
+        err.print("[red]error:[/red] --speakers must be at least 1", highlight=False)
+        raise typer.Exit(2)
     store = _open_store(data_dir, db)
+    voices = store.known_voices(speaker_encoder)
+    config = replace(
+        config,
+        options={
+            "speakers": SpeakersOptions(encoder=speaker_encoder, speakers=speakers, voices=voices)
+        },
+    )
     worst = 0
     bar = _Bar()
     with bar.progress:
@@ -397,6 +415,8 @@ def check_cmd(
 
 token_app = typer.Typer(help="Admin tokens for uploads and moderation.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(voices_app, name="voices")
+app.add_typer(speakers_app, name="speakers")
 
 
 @app.command()

@@ -43,17 +43,33 @@ def _cued(transcript: Transcript) -> list[Segment]:
     return [seg for seg in transcript.segments if _one_line(seg.text)]
 
 
+def _prefixed(transcript: Transcript) -> list[tuple[Segment, str]]:
+    """Cued segments with their text, "[Name] " in front where the speaker changes.
+
+    A transcript with one speaker has no turn changes: its cues stay unprefixed.
+    """
+    out, last = [], None
+    several = len(transcript.speakers) > 1
+    for seg in _cued(transcript):
+        text = _one_line(seg.text)
+        if several and seg.speaker is not None and seg.speaker != last:
+            text = f"[{transcript.speaker_name(seg.speaker)}] {text}"
+        last = seg.speaker if seg.speaker is not None else last
+        out.append((seg, text))
+    return out
+
+
 def to_srt(transcript: Transcript) -> str:
     """SubRip, composed by the `srt` library. SRT has no escaping, so text goes in as is."""
     subs = []
-    for index, seg in enumerate(_cued(transcript), start=1):
+    for index, (seg, text) in enumerate(_prefixed(transcript), start=1):
         start, end = _span(seg)
         subs.append(
             srt.Subtitle(
                 index=index,
                 start=timedelta(milliseconds=start),
                 end=timedelta(milliseconds=end),
-                content=_one_line(seg.text),
+                content=text,
             )
         )
     return srt.compose(subs, reindex=False)
@@ -74,9 +90,9 @@ def _vtt_escape(text: str) -> str:
 def to_vtt(transcript: Transcript) -> str:
     """WebVTT, composed by webvtt-py after escaping the text (it does not escape)."""
     captions = []
-    for seg in _cued(transcript):
+    for seg, plain in _prefixed(transcript):
         start, end = _span(seg)
-        text = _vtt_escape(_one_line(seg.text))
+        text = _vtt_escape(plain)
         captions.append(webvtt.Caption(_vtt_time(start), _vtt_time(end), text))
     return webvtt.WebVTT(captions=captions).content
 

@@ -24,6 +24,7 @@ class Word(Record):
     word: str
     prob: float = Field(ge=0.0, le=1.0)
     low_conf: bool = False
+    speaker: str | None = None  # a Speaker.id ("S1"), set by the speakers stage
 
 
 class Segment(Record):
@@ -45,6 +46,26 @@ class Segment(Record):
     english: str | None = None
     english_source: str | None = None  # "speech-translate" | "mt" | "llm" | "original"
     flags: tuple[str, ...] = ()
+    speaker: str | None = None  # a Speaker.id ("S1"); None until the speakers stage ran
+
+
+class Speaker(Record):
+    """One voice in a transcript. `id` runs S1, S2… in order of first appearance.
+
+    `name_source` says where the name came from: "cue" (a hand-over or thanks in the text),
+    "library" (an enrolled voice), "archive" (a speaker named in another video), "user" (a
+    rename, which wins over all others); None with `name` None means not identified. `score`
+    is the cosine similarity of a library/archive match, None otherwise.
+    """
+
+    id: str
+    name: str | None = None
+    name_source: str | None = None
+    score: float | None = None
+    # The cluster's unit voice centroid and its encoder: stored for matching across videos,
+    # never written to transcript.json.
+    encoder: str | None = Field(default=None, exclude=True, repr=False)
+    centroid: tuple[float, ...] | None = Field(default=None, exclude=True, repr=False)
 
 
 class MediaInfo(Record):
@@ -93,6 +114,14 @@ class Transcript(Record):
     title: str | None = None
     segments: tuple[Segment, ...] = ()
     entities: tuple[Entity, ...] = ()  # filled by the entities stage
+    speakers: tuple[Speaker, ...] = ()
+
+    def speaker_name(self, speaker_id: str | None) -> str | None:
+        """The display name of a speaker id: its name, else its label, None when unknown."""
+        for sp in self.speakers:
+            if sp.id == speaker_id:
+                return sp.name or sp.id
+        return None
 
     @property
     def languages(self) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 from videobrief.brief import extractive, grounding, llm_brief
 from videobrief.brief.index import Index, build_index
+from videobrief.brief.speakers import name_quotes
 from videobrief.llm import ChatClient
 from videobrief.records import Brief, Claim, Transcript
 
@@ -97,7 +98,7 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
         headline=timed(headline)[0] if headline else None,
         lede=timed(lede),
         points=timed(parts["points"]),
-        quotes=tuple(parts["quotes"]),
+        quotes=tuple(name_quotes(parts["quotes"], transcript)),
         language=index.language,
         backend=backend,
         rejected=tuple(dict.fromkeys(rejected)),

@@ -5,6 +5,7 @@
 | import   | transcript | source                       | transcript |       |
 | decode   | media      | source, media                | audio      |       |
 | speech   | media      | source, media, audio         | transcript | yes   |
+| speakers | both       | transcript (audio)           | transcript | yes   |
 | entities | both       | transcript                   | transcript | yes   |
 | english  | media      | transcript (audio)           | transcript | yes   |
 | brief    | both       | transcript                   | brief      |       |
@@ -15,13 +16,14 @@
 
 from __future__ import annotations
 
-from videobrief.stages import brief, check, decode, english, entities, imports, speech
+from videobrief.stages import brief, check, decode, english, entities, imports, speakers, speech
 from videobrief.stages.base import Stage, analyze, plan
 
 REGISTRY: tuple[Stage, ...] = (
     imports.STAGE,
     decode.STAGE,
     speech.STAGE,
+    speakers.STAGE,
     entities.STAGE,
     english.STAGE,
     brief.STAGE,

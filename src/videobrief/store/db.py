@@ -60,6 +60,7 @@ from videobrief.store.models import (
     utcnow,
 )
 from videobrief.store.search_index import SearchIndex, sync_text_index
+from videobrief.store.speakers import SpeakerStore, load_speakers, write_speakers
 from videobrief.store.web_models import SegmentEmbedding
 from videobrief.store.web_tables import WebTables
 
@@ -121,7 +122,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-class Store(SearchIndex, WebTables):
+class Store(SearchIndex, WebTables, SpeakerStore):
     """Typed access to videos, transcripts, stage bookkeeping, search and the web's tables.
 
     Opening a store migrates its schema to head; every public write is one transaction.
@@ -410,6 +411,7 @@ class Store(SearchIndex, WebTables):
         session.execute(update(Video).where(Video.id == t.id).values(transcript_lineage=lineage))
         self._sync_segments(session, t.id, t.segments)
         entity_store.replace(session, t.id, t.entities)
+        write_speakers(session, t)
 
     def _sync_segments(self, session: Session, video_id: str, segments: Sequence[Segment]) -> None:
         """Diff `segments` against the stored rows and write only the difference."""
@@ -499,6 +501,7 @@ class Store(SearchIndex, WebTables):
             segs = list(segs)
             words = self._load_words(session, video_id)
             entities = entity_store.load(session, [video_id]).get(video_id, [])
+            speakers = load_speakers(session, video_id)
         segments = tuple(_segment_record(s, words.get(s.id, ())) for s in segs)
         return Transcript(
             id=video.id,
@@ -508,6 +511,7 @@ class Store(SearchIndex, WebTables):
             title=video.title,
             segments=segments,
             entities=tuple(entities),
+            speakers=speakers,
         )
 
     # -- entities across the archive ----------------------------------------------------
@@ -533,7 +537,7 @@ class Store(SearchIndex, WebTables):
         spend seconds validating them."""
         w = WordRow.__table__.c
         stmt = (
-            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf)
+            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf, w.speaker)
             .join(SegmentRow.__table__, SegmentRow.__table__.c.id == w.segment_id)
             .where(SegmentRow.__table__.c.video_id == video_id)
             .order_by(w.segment_id, w.idx)
@@ -549,15 +553,15 @@ class Store(SearchIndex, WebTables):
         """All words of a video in one query, grouped by segment pk, in word order."""
         w = WordRow.__table__.c
         stmt = (
-            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf)
+            select(w.segment_id, w.start, w.end, w.word, w.prob, w.low_conf, w.speaker)
             .join(SegmentRow, SegmentRow.id == w.segment_id)
             .where(SegmentRow.video_id == video_id)
             .order_by(w.segment_id, w.idx)
         )
         out: dict[int, list[Word]] = {}
-        for seg_id, start, end, word, prob, low in session.execute(stmt):
+        for seg_id, start, end, word, prob, low, who in session.execute(stmt):
             out.setdefault(seg_id, []).append(
-                Word(start=start, end=end, word=word, prob=prob, low_conf=bool(low))
+                Word(start=start, end=end, word=word, prob=prob, low_conf=bool(low), speaker=who)
             )
         return out
 
@@ -831,11 +835,12 @@ def _segment_values(video_id: str, s: Segment) -> dict[str, Any]:
         "english": s.english,
         "english_source": s.english_source,
         "flags": list(s.flags) or None,
+        "speaker": s.speaker,
     }
 
 
 def _word_tuple(w: Word) -> tuple:
-    return (w.start, w.end, w.word, w.prob, bool(w.low_conf))
+    return (w.start, w.end, w.word, w.prob, bool(w.low_conf), w.speaker)
 
 
 def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:
@@ -847,6 +852,7 @@ def _word_values(segment_pk: int, idx: int, w: Word) -> dict[str, Any]:
         "word": w.word,
         "prob": w.prob,
         "low_conf": w.low_conf,
+        "speaker": w.speaker,
     }
 
 
@@ -863,6 +869,7 @@ def _segment_record(s: SegmentRow, words: Sequence[Word]) -> Segment:
         english=s.english,
         english_source=s.english_source,
         flags=tuple(s.flags or ()),
+        speaker=s.speaker,
     )
 
 

@@ -122,6 +122,7 @@ class SegmentRow(Base):
     english: Mapped[str | None] = mapped_column(Text)
     english_source: Mapped[str | None] = mapped_column(String(32))
     flags: Mapped[list[str] | None] = mapped_column(JSON)
+    speaker: Mapped[str | None] = mapped_column(String(16))  # 0008_speakers
 
 
 class WordRow(Base):
@@ -142,6 +143,7 @@ class WordRow(Base):
     word: Mapped[str] = mapped_column(Text)
     prob: Mapped[float] = mapped_column(Float)
     low_conf: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    speaker: Mapped[str | None] = mapped_column(String(16))  # 0008_speakers
 
 
 class StageRow(Base):
@@ -193,4 +195,34 @@ class CheckRow(Base):
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     settings_hash: Mapped[str] = mapped_column(String(128))
     json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class VideoSpeakerRow(Base):
+    """One `records.Speaker` of a video, with its voice centroid for matching across videos."""
+
+    __tablename__ = "video_speakers"
+
+    video_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    label: Mapped[str] = mapped_column(String(16), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+    name_source: Mapped[str | None] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    encoder: Mapped[str | None] = mapped_column(String(16))
+    centroid: Mapped[list[float] | None] = mapped_column(JSON)
+
+
+class VoiceRow(Base):
+    """An enrolled voice: one unit embedding per encoder (`videobrief voices add`)."""
+
+    __tablename__ = "voices"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    encoder: Mapped[str] = mapped_column(String(16), primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(JSON)
+    clips: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

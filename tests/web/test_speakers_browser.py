@@ -1,0 +1,113 @@
+"""The speaker timeline in a real browser (Debian chromium via Playwright, real `serve`).
+
+The store holds the multi-speaker fixture with speakers set from its reference turns (the
+diarization itself is tested in tests/test_speakers.py); the page must draw one lane per
+speaker and seek the player when a turn is clicked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.web.test_web_browser import _free_port, browser, page  # noqa: F401  (fixtures)
+from videobrief.ingest import probe
+from videobrief.records import Segment, Speaker, Transcript
+from videobrief.store import Store
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def speakers_site(tmp_path_factory, cache_dir):
+    data = tmp_path_factory.mktemp("spk") / "data"
+    data.mkdir(parents=True)
+    media = data / "speakers.m4a"
+    shutil.copy(FIX / "speakers.m4a", media)
+    info = probe(media)
+    segs, labels = [], {}
+    for i, line in enumerate((FIX / "speakers.rttm").read_text().splitlines()):
+        f = line.split()
+        who = labels.setdefault(f[7], f"S{len(labels) + 1}")
+        lang = "ru" if f[7] == "ru_nsh" else "en"
+        start = float(f[3])
+        segs.append(
+            Segment(
+                id=i, start=start, end=start + float(f[4]), text=f"turn {i}", lang=lang, speaker=who
+            )
+        )
+    speakers = tuple(Speaker(id=s) for s in labels.values())
+    speakers = (
+        speakers[0].model_copy(update={"name": "Chair", "name_source": "user"}),
+        *speakers[1:],
+    )
+    t = Transcript(
+        id=info.sha256,
+        source="speakers.m4a",
+        duration=info.duration,
+        segments=tuple(segs),
+        speakers=speakers,
+    )
+    with Store.open(data) as store:
+        store.save_media(info, title="meeting", description=None, source="speakers.m4a")
+        store.save_transcript(t, "import", "test")
+    env = {**os.environ, "VIDEOBRIEF_CACHE_DIR": str(cache_dir)}
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "videobrief",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/api/v1/videos", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode())
+        time.sleep(0.1)
+    try:
+        yield {"base": base, "id": t.id, "segments": segs}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def test_timeline_lanes_and_click_seeks(speakers_site, page):  # noqa: F811
+    page.goto(f"{speakers_site['base']}/v/{speakers_site['id']}")
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    lanes = page.eval_on_selector_all(
+        ".timeline rect.turn", "els => [...new Set(els.map(e => e.getAttribute('y')))].length"
+    )
+    assert lanes == 4
+    assert page.eval_on_selector_all(".timeline a.time", "els => els.length") == 13
+    assert page.locator(".timeline figcaption").inner_text().startswith("Chair")
+    assert page.eval_on_selector_all(".timeline rect.lg-ru", "els => els.length") == 4
+    target = speakers_site["segments"][6]
+    page.click(f".timeline a[href*='#seg-{target.id}'] rect.turn")
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('player').currentTime - {target.start}) < 0.25"
+    )
+    assert "Chair" in page.locator("#seg-0 .speaker").inner_text()
