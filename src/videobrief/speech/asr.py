@@ -96,6 +96,9 @@ class Window:
 
 # A packed window's runs may lie this far apart; keeps decoding (and progress) in time order.
 PACK_REACH_S = 120.0
+# Silence laid between packed runs: butted together, the last word of one run and the first
+# of the next ran into one garbled word on real Russian read speech.
+PACK_GAP = int(0.4 * SAMPLE_RATE)
 
 
 def pack_windows(windows: list[Window], opts: SpeechOptions) -> list[Window]:
@@ -122,7 +125,10 @@ def pack_windows(windows: list[Window], opts: SpeechOptions) -> list[Window]:
 
 def _fits(pack: Window, window: Window, opts: SpeechOptions) -> bool:
     near = (window.start - pack.start) / SAMPLE_RATE <= PACK_REACH_S
-    return near and pack.seconds + window.seconds <= opts.max_window_s
+    gaps = len(pack.spans + window.spans) - 1
+    return (
+        near and pack.seconds + window.seconds + gaps * PACK_GAP / SAMPLE_RATE <= opts.max_window_s
+    )
 
 
 def _merge(pack: Window, window: Window) -> Window:
@@ -333,7 +339,9 @@ def _decode_window(
 
     Glossary terms go in as `hotwords` unless `use_glossary` is off (after a prompt echo).
     """
-    clip = np.concatenate([audio[start:end] for start, end in window.spans])
+    gap = np.zeros(PACK_GAP, dtype=audio.dtype)
+    pieces = [audio[start:end] for start, end in window.spans]
+    clip = np.concatenate([x for piece in pieces for x in (piece, gap)][:-1])
     raw, _info = model.transcribe(
         clip,
         language=window.lang,
@@ -344,7 +352,7 @@ def _decode_window(
         condition_on_previous_text=False,
         hotwords=hotwords(opts.glossary, window.lang) if opts.glossary and use_glossary else None,
     )
-    timeline = Timeline(window.spans)
+    timeline = Timeline(window.spans, PACK_GAP)
     out: list[tuple[Segment, float]] = []
     for seg in raw:
         for part, words in timeline.split(seg):
@@ -385,11 +393,12 @@ def _clean(w: _MappedWord) -> Word:
 
 
 class Timeline:
-    """Maps times in a decoded clip (its parts laid end to end) back to source seconds."""
+    """Maps times in a decoded clip (its parts laid end to end, `gap` samples of silence
+    between them) back to source seconds; a time inside a gap maps to its part's end."""
 
-    def __init__(self, spans: tuple[tuple[int, int], ...]) -> None:
+    def __init__(self, spans: tuple[tuple[int, int], ...], gap: int = 0) -> None:
         self.spans = spans
-        self.offsets = np.cumsum([0] + [end - start for start, end in spans])
+        self.offsets = np.cumsum([0] + [end - start + gap for start, end in spans])
 
     def part_of(self, t: float) -> int:
         index = int(np.searchsorted(self.offsets, t * SAMPLE_RATE, side="right")) - 1
