@@ -281,9 +281,9 @@ def _sibling_checked(
     Russian read speech: 4 of 43 units, the largest share of the WER gap to plain
     faster-whisper, which decodes the whole file in one language). Such a window is decoded
     again in the file's main language (`candidates[0]`: the most speech, or the first of
-    `--languages`) and the decode the
-    model scores higher (mean avg_logprob) is kept; real speech in the other language scores
-    higher in it. Windows in another script (English in a Russian file) never pay for this.
+    `--languages`), and the decode the model scores higher (mean avg_logprob) is kept; real
+    speech in the other language scores higher in it. Windows in another script (English in
+    a Russian file) never pay for this.
     """
     main = candidates[0] if candidates else window.lang
     if main == window.lang:
