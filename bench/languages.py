@@ -1,6 +1,6 @@
 """Code-switch fixture: videobrief's speech stage against plain faster-whisper, side by side.
 
-    .venv/bin/python bench/languages.py [--repeats 2] [--threads 2]
+    .venv/bin/python bench/languages.py [--repeats 2] [--threads 2] [--ru-seconds 150]
 
 Three systems on tests/fixtures/codeswitch.m4a, same bundled Whisper base model, beam 5, VAD:
   (a) plain faster-whisper, language auto-detected once (its default);
@@ -13,6 +13,11 @@ WER per language (case, punctuation and ё→е normalised). Then the time of (c
 own stage. The same speech-stage ratio on the one-language demo video is printed as a
 control: there the windows are as long as plain faster-whisper's. Timings are the best of
 `--repeats` runs, since the CPU here is shared.
+
+Then WER on one-language real Russian read speech (bench/ru_speech.py: Debian's
+asterisk-core-sounds-ru prompts with the package's own transcripts, fetched with
+`apt-get download`), videobrief's speech stage beside plain faster-whisper (language auto)
+in the same run: on one language the stage must not lose to plain.
 """
 
 from __future__ import annotations
@@ -26,7 +31,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.scoring import Piece, Score, TimedWord, assign_words, load_pieces, score  # noqa: E402
+import jiwer  # noqa: E402
+
+from bench.ru_speech import build, fetch  # noqa: E402
+from bench.scoring import (  # noqa: E402
+    Piece,
+    Score,
+    TimedWord,
+    assign_words,
+    load_pieces,
+    normalise,
+    score,
+)
 from videobrief.english import SpeechTranslate, english_track  # noqa: E402
 from videobrief.ingest import decode_audio  # noqa: E402
 from videobrief.speech.asr import SpeechOptions, transcribe  # noqa: E402
@@ -99,10 +115,41 @@ def row(name: str, s: Score) -> str:
     )
 
 
+def one_language_russian(model, seconds: float) -> None:
+    """WER per system on real Russian read speech (one language), same run, same model."""
+    audio, pieces = build(fetch(Path(tempfile.gettempdir()) / "ru-speech"), seconds)
+    reference = normalise(" ".join(p["text"] for p in pieces))
+    start = time.perf_counter()
+    raw, info = model.transcribe(audio, beam_size=BEAM, vad_filter=True, word_timestamps=True)
+    plain_text = " ".join(s.text for s in raw)
+    t_plain = time.perf_counter() - start
+    start = time.perf_counter()
+    segments = transcribe(audio, model, SpeechOptions(beam_size=BEAM))
+    t_ours = time.perf_counter() - start
+    ours_text = " ".join(s.text for s in segments)
+    flagged = sum(1 for s in segments if any(f.startswith("sibling:") for f in s.flags))
+    langs = sorted({s.lang for s in segments})
+    print(
+        f"one-language real Russian (asterisk-core-sounds-ru, {len(pieces)} prompts, "
+        f"{len(audio) / 16000:.0f} s, {len(reference.split())} words):"
+    )
+    print(f"{'system':<34} {'WER ru':>7} {'time':>7}")
+    wer_plain = jiwer.wer(reference, normalise(plain_text))
+    wer_ours = jiwer.wer(reference, normalise(ours_text))
+    print(f"{'(a) faster-whisper, language auto':<34} {wer_plain:>7.1%} {t_plain:>6.1f}s")
+    print(f"{'(c) videobrief speech stage':<34} {wer_ours:>7.1%} {t_ours:>6.1f}s")
+    print(
+        f"  (a) detected {info.language} (p {info.language_probability:.2f}); (c) segment "
+        f"languages {','.join(langs)}, {flagged} segments kept in the main language by the "
+        f"sibling check; ratio (c)/(a) = {t_ours / t_plain:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--ru-seconds", type=float, default=150.0)
     args = parser.parse_args()
 
     pieces = load_pieces(REFERENCE)
@@ -166,6 +213,8 @@ def main() -> None:
         f"english stage (speech-translate of {translated} segments, separate stage): "
         f"{t_english:.1f} s"
     )
+    print()
+    one_language_russian(model, args.ru_seconds)
 
 
 if __name__ == "__main__":
