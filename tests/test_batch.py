@@ -20,7 +20,6 @@ from videobrief.batch import BatchSettings, Limits, Outcome, exit_code, process_
 from videobrief.executors.local import LocalExecutor
 from videobrief.pipeline import RunConfig
 from videobrief.store import Store, batch_state
-from videobrief.store.models import Video
 
 LIBRIVOX = Path(__file__).parent / "fixtures" / "librivox"
 SRT = (
@@ -141,10 +140,9 @@ def test_url_source_is_downloaded_and_recorded(tmp_path, cache_dir, whisper) -> 
         url = f"{server.base}/page.html"
         outcome = process_source(url, store, settings_for(tmp_path / "data", cache_dir))
         assert outcome.status == "done", outcome.error
-        with store.reading() as session:
-            video = session.get(Video, outcome.video_id)
-            assert video.source_url == url
-            assert Path(video.source).read_bytes() == wav.read_bytes()
+        assert batch_state.source_url(store, outcome.video_id) == url
+        stored = store.load_transcript(outcome.video_id)
+        assert Path(stored.source).read_bytes() == wav.read_bytes()
         sent = server.sent
         assert process_source(url, store, settings_for(tmp_path / "data", cache_dir)).status == (
             "skipped"
@@ -189,6 +187,6 @@ def test_run_accepts_a_url(tmp_path, cache_dir, whisper) -> None:
             ["run", url, "--out", str(tmp_path / "out"), "--json"], tmp_path / "d", cache_dir
         )
     assert done.returncode == 0, done.stderr
-    with Store.open(tmp_path / "d") as store, store.reading() as session:
-        (video,) = session.query(Video).all()
-        assert video.source_url == url
+    with Store.open(tmp_path / "d") as store:
+        (row,) = store.list_videos()
+        assert batch_state.source_url(store, row.id) == url

@@ -23,7 +23,7 @@ class SourceState:
 
 
 def get(store: Store, source: str) -> SourceState | None:
-    with store.reading() as session:
+    with store._read.begin() as session:
         row = session.get(BatchSource, source)
         if row is None:
             return None
@@ -49,7 +49,7 @@ def mark(
     error: str | None = None,
 ) -> None:
     """Upsert the row; 'running' counts an attempt, so a source that kills the worker shows."""
-    with store.writing() as session:
+    with store._write.begin() as session:
         row = session.get(BatchSource, source)
         if row is None:
             row = BatchSource(source=source, attempts=0)
@@ -66,7 +66,7 @@ def mark(
 
 
 def all_states(store: Store) -> list[SourceState]:
-    with store.reading() as session:
+    with store._read.begin() as session:
         rows = session.query(BatchSource).order_by(BatchSource.source).all()
         return [
             SourceState(
@@ -78,5 +78,12 @@ def all_states(store: Store) -> list[SourceState]:
 
 def set_source_url(store: Store, video_id: str, url: str) -> None:
     """Record the URL a downloaded video came from (its `source` is the local file)."""
-    with store.writing() as session:
+    with store._write.begin() as session:
         session.execute(update(Video).where(Video.id == video_id).values(source_url=url))
+
+
+def source_url(store: Store, video_id: str) -> str | None:
+    """The http(s) URL a video was downloaded from, if it came from one."""
+    with store._read.begin() as session:
+        video = session.get(Video, video_id)
+        return video.source_url if video is not None else None

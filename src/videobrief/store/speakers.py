@@ -57,7 +57,7 @@ def load_speakers(session: Session, video_id: str) -> tuple[Speaker, ...]:
 
 
 class SpeakerStore:
-    """Mixed into `Store`: needs its `writing()` and `reading()` sessions."""
+    """Mixed into `Store`: uses its private `_read`/`_write` sessions (store-internal)."""
 
     def add_voice(
         self, name: str, encoder: str, embedding: Sequence[float], clips: int, seconds: float
@@ -65,7 +65,7 @@ class SpeakerStore:
         """Enrol (or replace) `name`'s voice for `encoder`."""
         if not name.strip():
             raise BadInput("a voice needs a non-empty name")
-        with self.writing() as s:  # type: ignore[attr-defined]
+        with self._write.begin() as s:  # type: ignore[attr-defined]
             s.merge(
                 VoiceRow(
                     name=name.strip(),
@@ -77,7 +77,7 @@ class SpeakerStore:
             )
 
     def list_voices(self) -> list[dict]:
-        with self.reading() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:  # type: ignore[attr-defined]
             rows = s.scalars(select(VoiceRow).order_by(VoiceRow.name, VoiceRow.encoder))
             return [
                 {"name": r.name, "encoder": r.encoder, "clips": r.clips, "seconds": r.seconds}
@@ -86,13 +86,13 @@ class SpeakerStore:
 
     def remove_voice(self, name: str) -> int:
         """Forget every embedding of `name`; returns how many were removed."""
-        with self.writing() as s:  # type: ignore[attr-defined]
+        with self._write.begin() as s:  # type: ignore[attr-defined]
             return s.execute(delete(VoiceRow).where(VoiceRow.name == name)).rowcount or 0
 
     def known_voices(self, encoder: str, exclude_video: str | None = None) -> tuple[Voice, ...]:
         """Library voices, then speakers named in other videos (by a user, a library match or
         a cue), as matchable voices for `encoder`."""
-        with self.reading() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:  # type: ignore[attr-defined]
             lib = [
                 Voice(r.name, r.encoder, tuple(r.embedding), "library")
                 for r in s.scalars(select(VoiceRow).where(VoiceRow.encoder == encoder))
@@ -109,7 +109,7 @@ class SpeakerStore:
 
     def rename_speaker(self, video_id: str, label: str, name: str) -> None:
         """A user's name for a speaker: source "user", which wins over every other source."""
-        with self.writing() as s:  # type: ignore[attr-defined]
+        with self._write.begin() as s:  # type: ignore[attr-defined]
             row = s.get(VideoSpeakerRow, (video_id, label))
             if row is None:
                 raise BadInput(f"video {video_id[:12]} has no speaker {label!r}")
@@ -117,7 +117,7 @@ class SpeakerStore:
 
     def speaker_segments(self, name: str) -> list[tuple[str, int, float, str]]:
         """(video id, segment idx, start, text) of every segment spoken by a speaker `name`."""
-        with self.reading() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:  # type: ignore[attr-defined]
             q = (
                 select(SegmentRow.video_id, SegmentRow.idx, SegmentRow.start, SegmentRow.text)
                 .join(
