@@ -43,8 +43,10 @@ DataDir = Annotated[
 
 
 class Translate(StrEnum):
-    """English-track backends: Whisper speech-translate, CTranslate2 text MT, an LLM, none."""
+    """English-track backends: the bundled LLM (default), an LLM endpoint, CTranslate2 MT,
+    Whisper speech-translate, none."""
 
+    llm_bundled = "llm-bundled"
     speech = "speech"
     mt = "mt"
     llm = "llm"
@@ -128,7 +130,7 @@ def run(
     ] = None,
     translate: Annotated[
         Translate, typer.Option(help="English track backend for non-English segments.")
-    ] = Translate.speech,
+    ] = Translate.llm_bundled,
     mt_model: Annotated[
         str | None, typer.Option(help="CTranslate2 translation model folder (--translate mt).")
     ] = None,

@@ -21,7 +21,7 @@ import numpy as np
 
 from videobrief import exports, importers, ingest, page
 from videobrief.brief import BriefOptions, make_brief
-from videobrief.english import EnglishOptions, english_track, make_backend
+from videobrief.english import EnglishOptions, english_track, make_backend, make_validator
 from videobrief.records import Brief, MediaInfo, Transcript
 from videobrief.speech.asr import SpeechOptions, transcribe
 from videobrief.speech.model import load_model
@@ -68,6 +68,10 @@ def process(source: Path, store: Store, config: RunConfig, on_event: OnEvent) ->
     """Run every stage for one source, reusing whatever is already stored."""
     if importers.sniff_transcript(source):
         result = _import(source, store, on_event)
+        transcript, english_reused = _english(
+            source, result.transcript, None, result.reused, store, config, on_event, media=False
+        )
+        result = RunResult(transcript, result.reused and english_reused)
     else:
         result = _transcribe(source, store, config, on_event)
     brief = brief_stage(result.transcript, store, config.brief, on_event, str(source))
@@ -182,25 +186,38 @@ def _english(
     store: Store,
     config: RunConfig,
     on_event: OnEvent,
+    *,
+    media: bool = True,
 ) -> tuple[Transcript, bool]:
-    """The English track over the speech result; reused only if speech was reused too."""
-    settings = config.english.settings_hash(config.speech.settings_hash())
+    """The English track over the speech (or import) result; reused only if that was too.
+
+    Imports have no audio: text translation only, no speech-translate fallback.
+    """
+    upstream = config.speech.settings_hash() if media else IMPORT_SETTINGS
+    settings = config.english.settings_hash(upstream)
     if speech_reused and store.stage_done(transcript.id, "english", settings):
         on_event(Event(str(source), "english", 1, 1, "segment", "reused stored result"))
         return transcript, True
     store.mark_stage(transcript.id, "english", "running", settings)
-    needs_model = config.english.backend != "none"
+    needs_model = media and config.english.backend != "none"
     model = (
         load_model(config.speech.model, str(config.cache_dir), config.cpu_threads)
         if needs_model
         else None
     )
-    backend, fallback = make_backend(config.english, model)
+    backend, fallback = make_backend(config.english, model, config.cache_dir, config.cpu_threads)
     if audio is None and model is not None:
         audio = ingest.decode_audio(source, transcript.duration)
     todo = sum(1 for s in transcript.segments if s.lang != "en")
     on_event(Event(str(source), "english", 0, todo, "segment"))
-    segments = english_track(transcript.segments, backend, audio, fallback, config.english.glossary)
+    segments = english_track(
+        transcript.segments,
+        backend,
+        audio,
+        fallback,
+        config.english.glossary,
+        make_validator(config.english),
+    )
     transcript = transcript.model_copy(update={"segments": tuple(segments)})
     store.save_transcript(transcript, stage="english", settings_hash=settings)
     on_event(Event(str(source), "english", todo, todo, "segment"))
