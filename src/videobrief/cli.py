@@ -67,6 +67,11 @@ LLMModel = Annotated[
 ]
 
 
+class Track(StrEnum):
+    original = "original"
+    english = "english"
+
+
 class Format(StrEnum):
     srt = "srt"
     vtt = "vtt"
@@ -241,6 +246,9 @@ def brief_cmd(
 def export_cmd(
     video_id: Annotated[str, typer.Argument(help="Video id or a unique prefix (≥ 6 chars).")],
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.srt,
+    track: Annotated[
+        Track, typer.Option(help="Subtitle track for srt/vtt: the original or the English.")
+    ] = Track.original,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
     ] = None,
@@ -258,11 +266,16 @@ def export_cmd(
     if transcript is None:
         err.print(f"[red]error:[/red] {video_id}: no transcript stored yet", highlight=False)
         raise typer.Exit(2)
-    text = (
-        page.render_page(transcript)
-        if fmt is Format.html
-        else exports.EXPORTERS[fmt.value][1](transcript)
-    )
+    if fmt is Format.html:
+        text = page.render_page(transcript)
+    elif fmt in (Format.srt, Format.vtt):
+        if track is Track.english and not any(s.english for s in transcript.segments):
+            err.print(f"[red]error:[/red] {video_id}: no English track stored", highlight=False)
+            raise typer.Exit(2)
+        render = exports.to_srt if fmt is Format.srt else exports.to_vtt
+        text = render(transcript, track.value)
+    else:
+        text = exports.EXPORTERS[fmt.value][1](transcript)
     if output:
         exports.write_atomic(output, text)
     else:
