@@ -42,12 +42,14 @@ def main() -> None:
     wrong = np.array(shifted + thirds + nonsense)
     good = np.array(good)
     print(
-        f"correct  n={len(good):3d}  min {good.min():.3f}  p10 {np.percentile(good, 10):.3f}  median {np.median(good):.3f}"
+        f"correct  n={len(good):3d}  min {good.min():.3f}  "
+        f"p10 {np.percentile(good, 10):.3f}  median {np.median(good):.3f}"
     )
     for name, xs in (("next line", shifted), ("first third", thirds), ("nonsense", nonsense)):
         xs = np.array(xs)
         print(
-            f"{name:11s} n={len(xs):3d}  max {xs.max():.3f}  p90 {np.percentile(xs, 90):.3f}  median {np.median(xs):.3f}"
+            f"{name:11s} n={len(xs):3d}  max {xs.max():.3f}  "
+            f"p90 {np.percentile(xs, 90):.3f}  median {np.median(xs):.3f}"
         )
     best = max(
         np.arange(0.5, 0.95, 0.005),
@@ -56,8 +58,9 @@ def main() -> None:
     print(
         f"floor {best:.3f}: correct kept {np.mean(good >= best):.0%}, "
         f"wrong rejected {np.mean(wrong < best):.0%} "
-        f"(next line {np.mean(np.array(shifted) < best):.0%}, first third "
-        f"{np.mean(np.array(thirds) < best):.0%}, nonsense {np.mean(np.array(nonsense) < best):.0%})"
+        f"(next line {np.mean(np.array(shifted) < best):.0%}, "
+        f"first third {np.mean(np.array(thirds) < best):.0%}, "
+        f"nonsense {np.mean(np.array(nonsense) < best):.0%})"
     )
 
 
