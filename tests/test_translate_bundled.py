@@ -5,11 +5,11 @@ Prompts are kept short: the model runs at a few tokens/s on 2 shared cores.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import stable_cache
 from videobrief.errors import VideobriefError
 from videobrief.glossary import Term
 from videobrief.records import Segment
@@ -19,13 +19,6 @@ from videobrief.translate.track import translate_segments
 from videobrief.translate.validate import Validator
 
 GLOSSARY = (Term("Лавров", "Lavrov"), Term("ОДКБ", "CSTO"))
-
-
-def stable_cache() -> Path:
-    """One cache for every test session, so the 1.1 GB model is joined once per machine."""
-    return Path(
-        os.environ.get("VIDEOBRIEF_TEST_CACHE", Path.home() / ".cache" / "videobrief-tests")
-    )
 
 
 @pytest.fixture(scope="session")
