@@ -13,7 +13,7 @@ import pytest
 
 from videobrief.brief import BriefOptions
 from videobrief.page import render_page
-from videobrief.pipeline import Event, RunConfig, brief_stage, process, publish
+from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
 from videobrief.records import Brief, Claim, Quote, Segment, Transcript
 from videobrief.store import Store
 
@@ -51,19 +51,28 @@ def test_brief_round_trips_through_the_store_with_its_stage(store):
     assert store.load_brief(VID) is None
 
 
-def test_brief_stage_is_cached_by_options_and_transcript(store):
+def test_brief_stage_is_cached_by_options_and_transcript(store, tmp_path):
     t = _transcript(("Минск принял 3 делегации.", "Встреча прошла в Москве 4 декабря."))
     store.save_transcript(t, "import", "import-v1")
+    config = RunConfig(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
     events: list[Event] = []
-    first = brief_stage(t, store, BriefOptions(), events.append)
-    again = brief_stage(t, store, BriefOptions(), events.append)
+    first = rerun_brief(VID, store, config, events.append, force=False)
+    again = rerun_brief(VID, store, config, events.append, force=False)
     assert again == first
     assert events[-1].note == "reused stored result"
+    key = store.stage_row(VID, "brief")["settings_hash"]
     changed = t.model_copy(
         update={"segments": (*t.segments[:1], t.segments[1].model_copy(update={"text": "Да."}))}
     )
-    assert BriefOptions().settings_hash(changed) != BriefOptions().settings_hash(t)
-    assert BriefOptions(max_points=2).settings_hash(t) != BriefOptions().settings_hash(t)
+    store.save_transcript(changed, "import", "import-v2")  # a new transcript: a new content key
+    rerun_brief(VID, store, config, events.append, force=False)
+    assert events[-1].note != "reused stored result"
+    assert store.stage_row(VID, "brief")["settings_hash"] != key
+    fewer = RunConfig(config.data_dir, config.cache_dir, brief=BriefOptions(max_points=2))
+    rerun_brief(VID, store, fewer, events.append, force=False)
+    row = store.stage_row(VID, "brief")
+    assert events[-1].note != "reused stored result"
+    assert row["options"]["max_points"] == 2 and row["version"]
 
 
 def test_page_shows_the_brief_with_links_to_timestamps(seed_page, tmp_path):

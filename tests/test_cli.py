@@ -14,6 +14,7 @@ import webvtt
 
 from tests.media import encode, write_wav
 from videobrief import cli
+from videobrief.ingest import sha256_file
 from videobrief.store import Store
 
 
@@ -150,16 +151,19 @@ def test_a_crash_mid_job_leaves_no_half_result_and_the_rerun_resumes(
     def boom(*_args, **_kwargs):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr("videobrief.pipeline.transcribe", boom)
+    monkeypatch.setattr("videobrief.stages.speech.transcribe", boom)
     monkeypatch.setattr(sys, "argv", args)
     with pytest.raises(SystemExit) as crashed:
         cli.main()
     assert crashed.value.code == 1
     assert "internal error" in capsys.readouterr().err
     store = Store.open(data)
-    (video_id,) = [row.id for row in store.list_videos()]
+    video_id = sha256_file(Path(clip))
+    assert store.list_videos() == []  # an unfinished video is not in the archive
     assert store.load_transcript(video_id).segments == ()
-    assert {r["stage"]: r["status"] for r in store.stage_rows(video_id)} == {"speech": "running"}
+    (row,) = store.stage_rows(video_id)
+    assert (row["stage"], row["status"]) == ("speech", "failed")
+    assert "power cut" in row["error"]
     store.close()
 
     monkeypatch.undo()
@@ -170,5 +174,8 @@ def test_a_crash_mid_job_leaves_no_half_result_and_the_rerun_resumes(
     assert finished.value.code == 0
     store = Store.open(data)
     assert store.load_transcript(video_id).segments
-    assert store.stage_done(video_id, "speech", cli.SpeechOptions().settings_hash())
+    rows = {r["stage"]: r for r in store.stage_rows(video_id)}
+    assert {r["status"] for r in rows.values()} == {"done"}
+    assert rows["speech"]["options"]["beam_size"] == 5 and rows["speech"]["version"]
+    assert [v.id for v in store.list_videos()] == [video_id]
     store.close()

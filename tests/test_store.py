@@ -304,10 +304,13 @@ def test_constraint_names_match_models(store: Store) -> None:
         assert {c["name"] for c in insp.get_unique_constraints(table.name)} == want_uq
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO videos VALUES ('v', 's', NULL, 1, NULL, NULL, NULL, NULL,"
-            " '2020-01-01', '2020-01-01')"
+            "INSERT INTO videos (id, source, duration, created_at, updated_at)"
+            " VALUES ('v', 's', 1, '2020-01-01', '2020-01-01')"
         )
-        conn.exec_driver_sql("INSERT INTO stages VALUES ('v', 'x', 'bogus', 'h', NULL, NULL, NULL)")
+        conn.exec_driver_sql(
+            "INSERT INTO stages (video_id, stage, status, settings_hash)"
+            " VALUES ('v', 'x', 'bogus', 'h')"
+        )
 
 
 def test_english_track_fields_round_trip(store: Store) -> None:

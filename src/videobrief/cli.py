@@ -24,7 +24,7 @@ from videobrief.brief import BriefOptions
 from videobrief.english import EnglishOptions
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
-from videobrief.pipeline import Event, RunConfig, brief_stage, process, publish
+from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 
@@ -100,7 +100,7 @@ class _Bar:
 
     def __call__(self, event: Event) -> None:
         key = (event.source, event.stage)
-        name = f"{Path(event.source).name[:28]} · {event.stage}"
+        name = f"{Path(event.source).name[:28]} · {event.label or event.stage}"
         if key not in self.tasks:
             self.tasks[key] = self.progress.add_task(name, total=None, amount="")
         amount = (
@@ -220,8 +220,12 @@ def brief_cmd(
         transcript = store.load_transcript(store.resolve_id(video_id))
         if transcript is None:
             raise BadInput(f"{video_id}: no transcript stored yet")
-        options = BriefOptions(llm_url=llm_url, llm_model=llm_model)
-        brief = brief_stage(transcript, store, options, lambda _e: None, force=True)
+        config = RunConfig(
+            data_dir=data_dir,
+            cache_dir=_cache_dir(data_dir),
+            brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
+        )
+        brief = rerun_brief(transcript.id, store, config, lambda _e: None)
         folder = publish(transcript, out, brief)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)

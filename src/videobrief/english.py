@@ -73,6 +73,7 @@ class EnglishOptions:
     llm_batch: int = 8
     names: tuple[tuple[str, str], ...] = ()  # this video's names, Russian -> English
     validate_meaning: bool = True
+    whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
 
     def settings_hash(self, speech_hash: str) -> str:
         """Hash of these options and the speech result they translate."""
@@ -363,15 +364,17 @@ def make_backend(
     model: WhisperModel | None,
     cache_dir: Path | None = None,
     threads: int = 2,
+    chat: object | None = None,
 ) -> tuple[EnglishBackend | None, EnglishBackend | None]:
     """(backend, fallback) for the options; the fallback is speech-translate when possible."""
     speech = SpeechTranslate(model, opts.beam_size) if model is not None else None
     if opts.backend == "none":
         return None, None
     if opts.backend == "llm-bundled":
-        if cache_dir is None:
-            raise VideobriefError("--translate llm-bundled needs a cache folder for its model")
-        chat = load_bundled(str(cache_dir), threads)
+        if chat is None:
+            if cache_dir is None:
+                raise VideobriefError("--translate llm-bundled needs a cache folder for its model")
+            chat = load_bundled(str(cache_dir), threads)
         return ChatTranslator(chat, "llm-bundled", opts.glossary, dict(opts.names)), speech
     if opts.backend == "speech":
         if speech is None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     URL,
     Connection,
     Engine,
+    and_,
     create_engine,
     delete,
     event,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
@@ -252,7 +254,9 @@ class Store:
     def list_videos(self) -> list[VideoSummary]:
         """All videos, newest first, with segment counts and languages in order of appearance."""
         with self._read.begin() as session:
-            videos = session.scalars(select(Video).order_by(Video.created_at.desc(), Video.id))
+            videos = session.scalars(
+                select(Video).where(complete_video()).order_by(Video.created_at.desc(), Video.id)
+            )
             videos = list(videos)
             counts = dict(
                 session.execute(
@@ -303,11 +307,16 @@ class Store:
         a rerun never sees half a transcript marked as finished.
         """
         with self._write.begin() as session:
-            self._upsert_video(session, _video_values(t))
-            session.execute(delete(SegmentRow).where(SegmentRow.video_id == t.id))
-            seg_ids = self._insert_segments(session, t.id, t.segments)
-            self._insert_words(session, seg_ids, t.segments)
+            self._write_transcript(session, t, {stage: settings_hash})
             self._set_stage(session, t.id, stage, "done", settings_hash, None)
+
+    def _write_transcript(self, session: Session, t: Transcript, lineage: dict[str, str]) -> None:
+        """Write a transcript's video row, segments and words, and which stage runs made it."""
+        self._upsert_video(session, _video_values(t))
+        session.execute(update(Video).where(Video.id == t.id).values(transcript_lineage=lineage))
+        session.execute(delete(SegmentRow).where(SegmentRow.video_id == t.id))
+        seg_ids = self._insert_segments(session, t.id, t.segments)
+        self._insert_words(session, seg_ids, t.segments)
 
     @staticmethod
     def _insert_segments(session: Session, video_id: str, segments: Sequence[Segment]) -> list[int]:
@@ -384,10 +393,15 @@ class Store:
         status: str,
         settings_hash: str,
         error: str | None = None,
+        *,
+        options: Any = None,
+        version: str | None = None,
     ) -> None:
         """Record a stage as running, done or failed. The video row must already exist."""
         with self._write.begin() as session:
-            self._set_stage(session, video_id, stage, status, settings_hash, error)
+            self._set_stage(
+                session, video_id, stage, status, settings_hash, error, options, version
+            )
 
     @staticmethod
     def _set_stage(
@@ -397,6 +411,8 @@ class Store:
         status: str,
         settings_hash: str,
         error: str | None,
+        options: Any = None,
+        version: str | None = None,
     ) -> None:
         """Upsert a stage row: 'running' restarts the clock, 'done'/'failed' stop it."""
         if status not in STAGE_STATUSES:
@@ -409,7 +425,11 @@ class Store:
         row.status = status
         row.settings_hash = settings_hash
         row.error = error
-        if status == "running":
+        if options is not None or version is not None:
+            row.options, row.version = options, version
+        if status == "queued":
+            row.started_at, row.finished_at = None, None
+        elif status == "running":
             row.started_at, row.finished_at = now, None
         else:
             row.finished_at = now
@@ -418,16 +438,19 @@ class Store:
 
     def save_brief(self, video_id: str, brief: Brief, settings_hash: str) -> None:
         """Replace a video's brief and mark the `brief` stage done, in one transaction."""
-        payload = json.dumps(brief.to_json_dict(), ensure_ascii=False)
         with self._write.begin() as session:
-            row = session.get(BriefRow, video_id)
-            if row is None:
-                row = BriefRow(video_id=video_id)
-                session.add(row)
-            row.settings_hash = settings_hash
-            row.json = payload
-            row.created_at = utcnow()
+            self._write_brief(session, video_id, brief, settings_hash)
             self._set_stage(session, video_id, "brief", "done", settings_hash, None)
+
+    @staticmethod
+    def _write_brief(session: Session, video_id: str, brief: Brief, key: str) -> None:
+        row = session.get(BriefRow, video_id)
+        if row is None:
+            row = BriefRow(video_id=video_id)
+            session.add(row)
+        row.settings_hash = key
+        row.json = json.dumps(brief.to_json_dict(), ensure_ascii=False)
+        row.created_at = utcnow()
 
     def load_brief(self, video_id: str) -> Brief | None:
         """The stored brief of a video, or None if none was made yet."""
@@ -435,6 +458,102 @@ class Store:
             row = session.get(BriefRow, video_id)
             payload = row.json if row is not None else None
         return Brief.model_validate(json.loads(payload)) if payload is not None else None
+
+    # -- the runner's seam (videobrief.runner) -------------------------------------------
+
+    def register_video(
+        self, video_id: str, source: str, title: str | None, info: MediaInfo | None
+    ) -> None:
+        """Make the video row a stage row needs; the archive hides it until its stages are done."""
+        values: dict[str, Any] = {"id": video_id, "source": source, "title": title}
+        if info is not None:
+            values.update(
+                duration=info.duration,
+                media_path=info.path,
+                size_bytes=info.size_bytes,
+                has_video=info.has_video,
+            )
+        else:
+            values["duration"] = 0.0
+        with self._write.begin() as session:
+            exists = session.get(Video, video_id) is not None
+            if not exists:
+                self._upsert_video(session, values)
+
+    def queue_stages(self, video_id: str, stages: dict[str, str]) -> None:
+        """Mark the stages a run will redo (name -> key) as queued, all in one transaction.
+
+        So a run killed between two stages still leaves the video visibly unfinished.
+        """
+        with self._write.begin() as session:
+            for name, key in stages.items():
+                self._set_stage(session, video_id, name, "queued", key, None)
+
+    def stage_row(self, video_id: str, stage: str) -> dict[str, Any] | None:
+        """One stage row as a dict, or None."""
+        with self._read.begin() as session:
+            row = session.get(StageRow, (video_id, stage))
+            return _stage_dict(row) if row is not None else None
+
+    def unfinished_stages(self, video_id: str) -> list[str]:
+        """Stages of the video that are queued, running or failed (empty: the video is done)."""
+        with self._read.begin() as session:
+            stmt = select(StageRow.stage).where(
+                StageRow.video_id == video_id, StageRow.status != "done"
+            )
+            return sorted(session.scalars(stmt))
+
+    def any_stage_done(self, video_id: str) -> bool:
+        """True if at least one stage of the video finished (so the video holds real results)."""
+        with self._read.begin() as session:
+            stmt = select(StageRow.stage).where(
+                StageRow.video_id == video_id, StageRow.status == "done"
+            )
+            return session.scalars(stmt.limit(1)).first() is not None
+
+    def artifact_lineage(self, video_id: str, artifact: str) -> dict[str, str]:
+        """Which stage runs made a stored artifact: stage name -> cache key ({} if none)."""
+        with self._read.begin() as session:
+            if artifact == "transcript":
+                stmt = select(Video.transcript_lineage).where(Video.id == video_id)
+                return dict(session.scalar(stmt) or {})
+            if artifact == "brief":
+                stmt = select(BriefRow.settings_hash).where(BriefRow.video_id == video_id)
+                key = session.scalar(stmt)
+                return {"brief": key} if key else {}
+        raise ValueError(f"artifact {artifact!r} is not stored")
+
+    def load_artifact(self, video_id: str, artifact: str) -> Any:
+        """A stored artifact by name: "transcript" or "brief"."""
+        if artifact == "transcript":
+            return self.load_transcript(video_id)
+        if artifact == "brief":
+            return self.load_brief(video_id)
+        raise ValueError(f"artifact {artifact!r} is not stored")
+
+    def save_outputs(
+        self,
+        video_id: str,
+        stage: str,
+        key: str,
+        outputs: dict[str, Any],
+        *,
+        lineage: dict[str, str] | None = None,
+        options: Any = None,
+        version: str | None = None,
+    ) -> None:
+        """A stage's results and its `done` mark, in one transaction (all or nothing).
+
+        `lineage` (stage name -> key of every stage run that shaped the outputs) is kept with
+        the transcript so the runner can tell whether it is the input a later stage expects.
+        """
+        with self._write.begin() as session:
+            for artifact, value in outputs.items():
+                if artifact == "transcript":
+                    self._write_transcript(session, value, lineage or {stage: key})
+                elif artifact == "brief":
+                    self._write_brief(session, video_id, value, key)
+            self._set_stage(session, video_id, stage, "done", key, None, options, version)
 
     def stage_rows(self, video_id: str) -> list[dict[str, Any]]:
         """Every stage row of a video as plain dicts, in the order the stages started."""
@@ -446,6 +565,20 @@ class Store:
                 .order_by(order, StageRow.stage)
             )
             return [_stage_dict(r) for r in rows]
+
+
+def complete_video() -> Any:
+    """SQL condition: the video has a transcript and no stage that is running or failed.
+
+    A job killed mid-stage leaves a `running` row; until a rerun finishes it, the archive and
+    search do not list the video (its page says it is still processing).
+    """
+    unfinished = (
+        select(StageRow.video_id)
+        .where(StageRow.video_id == Video.id, StageRow.status != "done")
+        .exists()
+    )
+    return and_(Video.transcript_lineage.is_not(None), ~unfinished)
 
 
 def _video_values(t: Transcript) -> dict[str, Any]:
@@ -511,4 +644,6 @@ def _stage_dict(r: StageRow) -> dict[str, Any]:
         "started_at": r.started_at,
         "finished_at": r.finished_at,
         "error": r.error,
+        "options": r.options,
+        "version": r.version,
     }

@@ -38,7 +38,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-STAGE_STATUSES = ("running", "done", "failed")
+STAGE_STATUSES = ("queued", "running", "done", "failed")
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a 64-bit key.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -93,6 +93,8 @@ class Video(Base):
     media_path: Mapped[str | None] = mapped_column(Text)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     has_video: Mapped[bool | None] = mapped_column(Boolean)
+    # Stage name -> cache key of every stage that shaped the stored transcript (see runner).
+    transcript_lineage: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -147,7 +149,7 @@ class StageRow(Base):
     __tablename__ = "stages"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('running', 'done', 'failed')",
+            "status IN ('queued', 'running', 'done', 'failed')",
             name="status",
         ),
     )
@@ -161,6 +163,8 @@ class StageRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
+    options: Mapped[dict | None] = mapped_column(JSON)  # the stage's options in full
+    version: Mapped[str | None] = mapped_column(String(64))
 
 
 class BriefRow(Base):

@@ -72,6 +72,13 @@ def video_page(request: Request, video_id: VideoId, posted: str | None = None):
     """The published page: player, brief, transcript, downloads, comments."""
     state = app_state(request)
     t = find_video(state.store, video_id)
+    unfinished = state.store.unfinished_stages(t.id)
+    if unfinished:  # a run is under way, or was killed: never show half a result
+        message = (
+            "This video is still processing (stages not finished: "
+            f"{', '.join(unfinished)}). Reload this page in a while."
+        )
+        return render(request, "message.html", {"title": "Processing", "message": message})
     brief = load_brief(state.store, t.id)
     path = _media_path(request, t.id)
     kind = media.media_type(path) if path else None

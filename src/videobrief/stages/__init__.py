@@ -1,0 +1,36 @@
+"""The pipeline's stages, in order. Adding a stage = one module here + one entry in `REGISTRY`.
+
+| stage    | sources    | requires (optional)          | produces   | heavy |
+|----------|------------|------------------------------|------------|-------|
+| import   | transcript | source                       | transcript |       |
+| decode   | media      | source, media                | audio      |       |
+| speech   | media      | source, media, audio         | transcript | yes   |
+| english  | both       | transcript (audio)           | transcript | yes   |
+| brief    | both       | transcript                   | brief      |       |
+
+`python -m videobrief.stages` prints this table from the registry itself (`analyze`).
+"""
+
+from __future__ import annotations
+
+from videobrief.stages import brief, decode, english, imports, speech
+from videobrief.stages.base import Stage, analyze, plan
+
+REGISTRY: tuple[Stage, ...] = (
+    imports.STAGE,
+    decode.STAGE,
+    speech.STAGE,
+    english.STAGE,
+    brief.STAGE,
+)
+
+
+def by_name(name: str) -> Stage:
+    """The registered stage called `name`."""
+    for stage in REGISTRY:
+        if stage.name == name:
+            return stage
+    raise KeyError(f"no stage named {name!r}; stages: {[s.name for s in REGISTRY]}")
+
+
+__all__ = ["REGISTRY", "Stage", "analyze", "by_name", "plan"]

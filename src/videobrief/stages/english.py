@@ -1,0 +1,58 @@
+"""The `english` stage: a validated English track beside every non-English segment.
+
+Runs for media and for imported transcripts alike. The default backend is the bundled LLM
+(text translation of the original, see `videobrief.translate`); speech-translate is the
+fallback where there is audio. Every answer is validated; what fails twice and has no
+fallback is kept as `english_source="unverified"` and never briefed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from videobrief.english import EnglishOptions, english_track, make_backend, make_validator
+from videobrief.records import Transcript
+from videobrief.stages.base import Context, Stage
+from videobrief.stages.speech import whisper
+from videobrief.translate.bundled import LlamaChat
+from videobrief.translate.model import assemble
+
+
+def bundled_chat(ctx: Context) -> LlamaChat:
+    """The bundled translation model, assembled once into the cache and loaded once."""
+    key = ("llm-bundled", str(ctx.cache_dir), ctx.threads)
+    return ctx.model(key, lambda: LlamaChat(assemble(ctx.cache_dir), ctx.threads))
+
+
+def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dict[str, Any]:
+    transcript: Transcript = inputs["transcript"]
+    audio = inputs.get("audio")
+    needs_whisper = options.backend == "speech" or (
+        audio is not None and options.backend not in ("none",)
+    )
+    model = whisper(ctx, options.whisper_model) if needs_whisper else None
+    chat = bundled_chat(ctx) if options.backend == "llm-bundled" else None
+    backend, fallback = make_backend(options, model, ctx.cache_dir, ctx.threads, chat)
+    todo = sum(1 for s in transcript.segments if s.lang != "en")
+    ctx.progress(0, todo, "segment")
+    segments = english_track(
+        transcript.segments, backend, audio, fallback, options.glossary, make_validator(options)
+    )
+    ctx.progress(todo, todo, "segment")
+    return {"transcript": transcript.model_copy(update={"segments": tuple(segments)})}
+
+
+STAGE = Stage(
+    name="english",
+    label="English track",
+    requires=("transcript",),
+    optional=("audio",),
+    produces=("transcript",),
+    options=EnglishOptions,
+    version="2",
+    run=run,
+    kinds=frozenset({"media", "transcript"}),
+    heavy=True,
+    assigns=("segments.english", "segments.english_source", "segments.flags"),
+)

@@ -1,0 +1,50 @@
+"""The `speech` stage: language-safe Whisper transcription (see `videobrief.speech.asr`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from videobrief import ingest
+from videobrief.records import MediaInfo, Transcript
+from videobrief.speech.asr import SpeechOptions, transcribe
+from videobrief.speech.model import load_model
+from videobrief.stages.base import Context, Stage
+
+
+def whisper(ctx: Context, name: str) -> Any:
+    """The Whisper model `name`, loaded once per process (shared with the English stage)."""
+    key = ("whisper", name, str(ctx.cache_dir), ctx.threads)
+    return ctx.model(key, lambda: load_model(name, str(ctx.cache_dir), ctx.threads))
+
+
+def run(inputs: Mapping[str, Any], options: SpeechOptions, ctx: Context) -> dict[str, Any]:
+    source: Path = inputs["source"]
+    info: MediaInfo = inputs["media"]
+    audio = inputs["audio"]
+    model = whisper(ctx, options.model)
+    ctx.progress(0.0, 0.0)
+    segments = transcribe(audio, model, options, progress=lambda d, t: ctx.progress(d, t))
+    transcript = Transcript(
+        id=info.sha256,
+        source=str(source),
+        duration=round(len(audio) / ingest.SAMPLE_RATE, 3),
+        title=source.stem,
+        segments=tuple(segments),
+    )
+    return {"transcript": transcript}
+
+
+STAGE = Stage(
+    name="speech",
+    label="speech",
+    requires=("source", "media", "audio"),
+    produces=("transcript",),
+    options=SpeechOptions,
+    version="1",
+    run=run,
+    kinds=frozenset({"media"}),
+    heavy=True,
+    assigns=("segments", "segments.words", "segments.lang"),
+)
