@@ -9,6 +9,7 @@ fallback is kept as `english_source="unverified"` and never briefed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from videobrief.english import EnglishOptions, english_track, make_backend, make_validator
@@ -28,12 +29,15 @@ def bundled_chat(ctx: Context) -> LlamaChat:
 def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dict[str, Any]:
     transcript: Transcript = inputs["transcript"]
     audio = inputs.get("audio")
-    needs_whisper = options.backend == "speech" or (
-        audio is not None and options.backend not in ("none",)
-    )
+    # Models load only when some segment needs translating: an English-only video costs nothing.
+    needed = any(s.lang != "en" and s.text.strip() for s in transcript.segments)
+    backend_name = options.backend if needed else "none"
+    needs_whisper = backend_name == "speech" or (audio is not None and backend_name != "none")
     model = whisper(ctx, options.whisper_model) if needs_whisper else None
-    chat = bundled_chat(ctx) if options.backend == "llm-bundled" else None
-    backend, fallback = make_backend(options, model, ctx.cache_dir, ctx.threads, chat)
+    chat = bundled_chat(ctx) if backend_name == "llm-bundled" else None
+    backend, fallback = make_backend(
+        replace(options, backend=backend_name), model, ctx.cache_dir, ctx.threads, chat
+    )
     todo = sum(1 for s in transcript.segments if s.lang != "en")
     ctx.progress(0, todo, "segment")
     segments = english_track(
