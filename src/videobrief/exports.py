@@ -48,7 +48,7 @@ def cue_text(seg: Segment, track: str = "original") -> str:
     if track != "english":
         raise ValueError(f"unknown track {track!r}; one of {', '.join(TRACKS)}")
     if not seg.english:
-        return ""
+        return _one_line(seg.text) if seg.lang == "en" else ""
     prefix = "[unverified] " if seg.english_source == "unverified" else ""
     return prefix + _one_line(seg.english)
 
