@@ -144,9 +144,12 @@ def headline_text(
     if not valid:
         return None
 
-    def value(clause: str) -> tuple[int, int, int]:
+    def value(clause: str) -> tuple[int, int, int, int]:
+        # A headline says something: six words or more before names and numbers ("Как
+        # сказал Сергей Викторович" names a person and says nothing).
         informative = sum(1 for n in unit_names if n in clause) + len(numbers(clause))
-        return informative, int(clause is first), -abs(len(words(clause)) - 9)
+        full = int(len(words(clause)) >= 6)
+        return full, informative, int(clause is first), -abs(len(words(clause)) - 9)
 
     best = trim_fillers(max(valid, key=value))
     return best[0].upper() + best[1:] if best else None
