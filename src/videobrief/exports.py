@@ -38,20 +38,36 @@ def _one_line(text: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _cued(transcript: Transcript) -> list[Segment]:
+TRACKS = ("original", "english")
+
+
+def cue_text(seg: Segment, track: str = "original") -> str:
+    """A segment's text in `track`; English that failed validation says so in the cue."""
+    if track == "original":
+        return _one_line(seg.text)
+    if track != "english":
+        raise ValueError(f"unknown track {track!r}; one of {', '.join(TRACKS)}")
+    if not seg.english:
+        return _one_line(seg.text) if seg.lang == "en" else ""
+    prefix = "[unverified] " if seg.english_source == "unverified" else ""
+    return prefix + _one_line(seg.english)
+
+
+def _cued(transcript: Transcript, track: str = "original") -> list[tuple[Segment, str]]:
     """Segments worth a cue: an empty cue cannot be written unambiguously in SRT or VTT."""
-    return [seg for seg in transcript.segments if _one_line(seg.text)]
+    cued = ((seg, cue_text(seg, track)) for seg in transcript.segments)
+    return [(seg, text) for seg, text in cued if text]
 
 
-def _prefixed(transcript: Transcript) -> list[tuple[Segment, str]]:
+def _prefixed(transcript: Transcript, track: str = "original") -> list[tuple[Segment, str]]:
     """Cued segments with their text, "[Name] " in front where the speaker changes.
 
     A transcript with one speaker has no turn changes: its cues stay unprefixed.
     """
     out, last = [], None
     several = len(transcript.speakers) > 1
-    for seg in _cued(transcript):
-        text = _one_line(seg.text)
+    for seg, cue in _cued(transcript, track):
+        text = cue
         if several and seg.speaker is not None and seg.speaker != last:
             text = f"[{transcript.speaker_name(seg.speaker)}] {text}"
         last = seg.speaker if seg.speaker is not None else last
@@ -59,10 +75,10 @@ def _prefixed(transcript: Transcript) -> list[tuple[Segment, str]]:
     return out
 
 
-def to_srt(transcript: Transcript) -> str:
+def to_srt(transcript: Transcript, track: str = "original") -> str:
     """SubRip, composed by the `srt` library. SRT has no escaping, so text goes in as is."""
     subs = []
-    for index, (seg, text) in enumerate(_prefixed(transcript), start=1):
+    for index, (seg, text) in enumerate(_prefixed(transcript, track), start=1):
         start, end = _span(seg)
         subs.append(
             srt.Subtitle(
@@ -87,10 +103,10 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_vtt(transcript: Transcript) -> str:
+def to_vtt(transcript: Transcript, track: str = "original") -> str:
     """WebVTT, composed by webvtt-py after escaping the text (it does not escape)."""
     captions = []
-    for seg, plain in _prefixed(transcript):
+    for seg, plain in _prefixed(transcript, track):
         start, end = _span(seg)
         text = _vtt_escape(plain)
         captions.append(webvtt.Caption(_vtt_time(start), _vtt_time(end), text))
@@ -147,11 +163,16 @@ def brief_markdown(brief: Brief) -> str:
         lines += ["## Quotes", ""]
         for q in brief.quotes:
             who = q.speaker or "speaker unknown"
+            english = (
+                [">", f"> *English:* {q.english}"] if q.english and q.english != q.text else []
+            )
             lines += [
                 f"> {q.text}",
+                *english,
                 f"> — {who}, {_clock(q.start, q.end >= 3600)}–{_clock(q.end, q.end >= 3600)}",
                 "",
             ]
+    lines += [f"_{note}_" for note in brief.notes]
     lines.append(f"_Brief in {brief.language or 'unknown language'}, written by: {brief.backend}._")
     return "\n".join(lines) + "\n"
 
@@ -187,4 +208,9 @@ def write_exports(transcript: Transcript, out_dir: Path) -> dict[str, Path]:
         path = out_dir / f"transcript.{ext}"
         write_atomic(path, render(transcript))
         paths[name] = path
+    if any(seg.english for seg in transcript.segments):
+        for name, render_track in (("srt", to_srt), ("vtt", to_vtt)):
+            path = out_dir / f"transcript.en.{name}"
+            write_atomic(path, render_track(transcript, "english"))
+            paths[f"{name}.en"] = path
     return paths

@@ -110,6 +110,7 @@ MACHINE_SOURCES = {
     "speech-translate": "Whisper speech-translate: the gist, not a faithful translation",
     "mt": "a machine translation model",
     "llm": "an LLM translation",
+    "llm-bundled": "the bundled Qwen2.5-Coder-1.5B model's translation, validated",
 }
 
 

@@ -113,27 +113,46 @@ def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]
     return order, scores, found
 
 
-def headline_text(unit: Unit, unit_names: list[str]) -> str:
-    """The best short clause of the top sentence: names and numbers first, then brevity."""
+HEADLINE_CHARS = 90
+
+
+def _norm(text: str) -> str:
+    return " ".join(words(text.lower()))
+
+
+def headline_text(
+    unit: Unit, unit_names: list[str], avoid: frozenset[str] = frozenset()
+) -> str | None:
+    """A complete headline from `unit`: its first sentence or one clause, at most 90 chars.
+
+    Never a sentence cut off with "…" (a reader cannot tell what was lost), and never a text
+    in `avoid` (the lede's sentences: a headline that repeats the lede says nothing). None
+    when the unit has no such clause; the caller tries the next candidate.
+    """
     lo, hi = HEADLINE_WORDS
     text = trim_fillers(unit.text)
     # A unit can hold two sentences when the second starts in lower case; take the first.
-    first = re.split(r"(?<=[.!?…])\s+", text)[0]
-    if len(words(first)) >= lo:
-        text = first
-    text = text.rstrip(" .!?…")
-    if len(words(text)) <= hi:
-        return text
-    clauses = [c for c in _CLAUSE_SPLIT.split(text) if lo <= len(words(c)) <= hi + 4]
-    if not clauses:
-        return " ".join(text.split()[:hi]) + " …"
+    first = re.split(r"(?<=[.!?…])\s+", text)[0].rstrip(" .!?…")
+    options = [first, *_CLAUSE_SPLIT.split(text.rstrip(" .!?…"))]
+    valid = [
+        c.strip()
+        for c in options
+        if lo <= len(words(c)) <= hi + 4
+        and len(c.strip()) <= HEADLINE_CHARS
+        and _norm(c) not in avoid
+    ]
+    if not valid:
+        return None
 
-    def value(clause: str) -> tuple[int, int]:
+    def value(clause: str) -> tuple[int, int, int, int]:
+        # A headline says something: six words or more before names and numbers ("Как
+        # сказал Сергей Викторович" names a person and says nothing).
         informative = sum(1 for n in unit_names if n in clause) + len(numbers(clause))
-        return informative, -abs(len(words(clause)) - 9)
+        full = int(len(words(clause)) >= 6)
+        return full, informative, int(clause is first), -abs(len(words(clause)) - 9)
 
-    best = trim_fillers(max(clauses, key=value))
-    return best[0].upper() + best[1:]
+    best = trim_fillers(max(valid, key=value))
+    return best[0].upper() + best[1:] if best else None
 
 
 def _quote(unit: Unit, index: Index) -> Quote:
@@ -163,11 +182,17 @@ def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     units = index.units
     lede_n = 3 if sum(units[i].words for i in picked[:2]) < 40 else 2
     lede_ids = sorted(picked[:lede_n])
-    top = picked[0]
-    headline = Claim(text=headline_text(units[top], found[top]), citations=units[top].segment_ids)
     lede = [
         Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids) for i in lede_ids
     ]
+    # A one-sentence transcript can only repeat itself (the brief's notes say so).
+    avoid = frozenset(_norm(c.text) for c in lede) if len(units) > 1 else frozenset()
+    headlines = []
+    for i in [*picked, *order]:
+        text = headline_text(units[i], found.get(i) or names(units[i].text), avoid)
+        if text:
+            headlines = [Claim(text=text, citations=units[i].segment_ids)]
+            break
     points = [
         Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids)
         for i in picked[lede_n : lede_n + max_points]
@@ -177,4 +202,4 @@ def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     quotable = [i for i in order if i not in used and lo <= units[i].words <= hi]
     quotable.sort(key=lambda i: -scores[i] * (1.3 if _FIRST_PERSON.search(units[i].text) else 1))
     quotes = [_quote(units[i], index) for i in quotable[:max_quotes]]
-    return Draft([headline], lede, points, quotes)
+    return Draft(headlines, lede, points, quotes)

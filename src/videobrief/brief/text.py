@@ -40,6 +40,8 @@ class Unit:
 def working_text(seg: Segment, language: str | None) -> str | None:
     """The text of `seg` in the brief's language, or None if it has none in that language."""
     if language == "en":
+        if seg.english_source == "unverified":
+            return None  # failed validation: shown beside the original, never briefed
         if seg.english:
             return seg.english
         return seg.text if seg.lang == "en" else None

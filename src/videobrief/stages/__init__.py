@@ -7,7 +7,7 @@
 | speech   | media      | source, media, audio         | transcript | yes   |
 | speakers | both       | transcript (audio)           | transcript | yes   |
 | entities | both       | transcript                   | transcript | yes   |
-| english  | media      | transcript (audio)           | transcript | yes   |
+| english  | both       | transcript (audio)           | transcript | yes   |
 | brief    | both       | transcript                   | brief      |       |
 | check    | both       | transcript                   | description_check |  |
 

@@ -1,24 +1,52 @@
-"""The `english` stage: an English track beside every non-English segment."""
+"""The `english` stage: a validated English track beside every non-English segment.
+
+Runs for media and for imported transcripts alike. The default backend is the bundled LLM
+(text translation of the original, see `videobrief.translate`); speech-translate is the
+fallback where there is audio. Every answer is validated; what fails twice and has no
+fallback is kept as `english_source="unverified"` and never briefed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from videobrief.english import EnglishOptions, english_track, make_backend
+from videobrief.english import EnglishOptions, english_track, make_backend, make_validator
+from videobrief.entities import names_for_prompt
 from videobrief.records import Transcript
 from videobrief.stages.base import Context, Stage
 from videobrief.stages.speech import whisper
+from videobrief.translate.bundled import LlamaChat
+from videobrief.translate.model import assemble
+
+
+def bundled_chat(ctx: Context) -> LlamaChat:
+    """The bundled translation model, assembled once into the cache and loaded once."""
+    key = ("llm-bundled", str(ctx.cache_dir), ctx.threads)
+    return ctx.model(key, lambda: LlamaChat(assemble(ctx.cache_dir), ctx.threads))
 
 
 def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dict[str, Any]:
     transcript: Transcript = inputs["transcript"]
     audio = inputs.get("audio")
-    model = whisper(ctx, options.whisper_model) if options.backend != "none" else None
-    backend, fallback = make_backend(options, model)
+    if transcript.entities:  # the entities stage's English names go into the prompt
+        found = tuple(names_for_prompt(transcript.entities))
+        options = replace(options, names=(*options.names, *found))
+    # Models load only when some segment needs translating: an English-only video costs nothing.
+    needed = any(s.lang != "en" and s.text.strip() for s in transcript.segments)
+    backend_name = options.backend if needed else "none"
+    needs_whisper = backend_name == "speech" or (audio is not None and backend_name != "none")
+    model = whisper(ctx, options.whisper_model) if needs_whisper else None
+    chat = bundled_chat(ctx) if backend_name == "llm-bundled" else None
+    backend, fallback = make_backend(
+        replace(options, backend=backend_name), model, ctx.cache_dir, ctx.threads, chat
+    )
     todo = sum(1 for s in transcript.segments if s.lang != "en")
     ctx.progress(0, todo, "segment")
-    segments = english_track(transcript.segments, backend, audio, fallback, options.glossary)
+    segments = english_track(
+        transcript.segments, backend, audio, fallback, options.glossary, make_validator(options)
+    )
     ctx.progress(todo, todo, "segment")
     return {"transcript": transcript.model_copy(update={"segments": tuple(segments)})}
 
@@ -30,9 +58,9 @@ STAGE = Stage(
     optional=("audio",),
     produces=("transcript",),
     options=EnglishOptions,
-    version="1",
+    version="2",
     run=run,
-    kinds=frozenset({"media"}),
+    kinds=frozenset({"media", "transcript"}),
     heavy=True,
     assigns=("segments.english", "segments.english_source", "segments.flags"),
 )

@@ -88,6 +88,7 @@ def video_page(request: Request, video_id: VideoId, posted: str | None = None):
         "seekable": kind is not None,
         "media_type": kind[0] if kind else None,
         "has_video": kind[1] if kind else False,
+        "has_english": any(s.english and s.lang != "en" for s in t.segments),
         "exports": _export_formats(brief),
         "comments": comment_store.for_video(state.store, t.id, admin=bool(admin_name(request))),
         "notice": notice,
@@ -99,12 +100,22 @@ def video_page(request: Request, video_id: VideoId, posted: str | None = None):
 
 
 @router.get("/v/{video_id}/export/{fmt}")
-def export(request: Request, video_id: VideoId, fmt: str) -> Response:
-    """Downloads: the CLI's export formats, the static page, and the brief when there is one."""
+def export(
+    request: Request,
+    video_id: VideoId,
+    fmt: str,
+    track: Annotated[str, Query(pattern="^(original|english)$")] = "original",
+) -> Response:
+    """Downloads: the CLI's export formats, the static page, and the brief when there is one.
+
+    `?track=english` gives the English subtitles (srt/vtt); the player's <track> uses it.
+    """
     state = app_state(request)
     t = find_video(state.store, video_id)
     if fmt == "json":
         body = exports.to_json(t, state.store.load_check(t.id))
+    elif fmt in ("srt", "vtt"):
+        body = (exports.to_srt if fmt == "srt" else exports.to_vtt)(t, track)
     elif fmt in exports.EXPORTERS:
         body = exports.EXPORTERS[fmt][1](t)
     elif fmt == "html":

@@ -1,0 +1,196 @@
+"""The English track, measured: chrF of each backend, speed, pipeline RTF and peak RSS.
+
+    .venv/bin/python bench/english.py            # demo + seed (several minutes on 2 cores)
+    .venv/bin/python bench/english.py --quick    # demo only
+
+chrF (sacrebleu, corpus level) against the faithful references in
+bench/data/english_references.json, on the same segments for every backend:
+- demo (6 Russian lines of examples/demo.mp4, cut at their reference times): bundled LLM
+  without glossary, bundled LLM + glossary, Whisper speech-translate;
+- seed (20 lines of ../shared/seed/seed-page.txt, text only, no audio): bundled LLM with and
+  without glossary.
+Then the whole pipeline (`videobrief run`, fresh store) on each input in a child process:
+English stage seconds / audio seconds (target ≤ 0.5), pipeline real-time factor, child peak
+RSS (target ≤ 2.5 GB), tokens/s of the bundled model. Missed targets are printed as missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sacrebleu
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import shared_data  # noqa: E402
+from videobrief.glossary import load_glossary  # noqa: E402
+from videobrief.ingest import decode_audio  # noqa: E402
+from videobrief.records import Segment  # noqa: E402
+
+REFS = ROOT / "bench" / "data" / "english_references.json"
+DEMO = ROOT / "examples" / "demo.mp4"
+GLOSSARY = ROOT / "examples" / "glossary.txt"
+CACHE = Path.home() / ".cache" / "videobrief-tests"
+
+
+def chrf(hyps: list[str], refs: list[str]) -> float:
+    return sacrebleu.corpus_chrf(hyps, [refs]).score
+
+
+def _segments(lines: list[dict], with_times: bool) -> list[Segment]:
+    out = []
+    for i, line in enumerate(lines):
+        start, end = (line["start"], line["end"]) if with_times else (i * 10.0, i * 10.0 + 9)
+        out.append(Segment(id=i, start=start, end=end, text=line["ru"], lang="ru"))
+    return out
+
+
+def backends(quick: bool) -> None:
+    """chrF of every backend on the same segments, plus tokens/s of the bundled model."""
+    from videobrief.english import SpeechTranslate
+    from videobrief.speech.model import load_model
+    from videobrief.translate.bundled import ChatTranslator, load_bundled
+
+    refs = json.loads(REFS.read_text())
+    terms = load_glossary(GLOSSARY)
+    chat = load_bundled(str(CACHE), 2)
+    sets = [("demo", refs["demo"], True)] + ([] if quick else [("seed", refs["seed"], False)])
+    print(f"{'set':5s} {'backend':22s} {'chrF':>6s} {'answered':>9s} {'s':>7s} {'tok/s':>6s}")
+    for name, lines, timed in sets:
+        segs = _segments(lines, timed)
+        want = [x["en"] for x in lines]
+        for label, glossary in (("bundled LLM", ()), ("bundled LLM + glossary", terms)):
+            before = (chat.usage.completion_tokens, chat.usage.seconds)
+            t0 = time.perf_counter()
+            got = ChatTranslator(chat, glossary=glossary).translate(segs, None, segs)
+            dt = time.perf_counter() - t0
+            toks = chat.usage.completion_tokens - before[0]
+            rate = toks / max(1e-9, chat.usage.seconds - before[1])
+            hyps = [got.get(s.id, "") for s in segs]
+            print(
+                f"{name:5s} {label:22s} {chrf(hyps, want):6.1f} {len(got):>4d}/{len(segs):<4d}"
+                f" {dt:7.1f} {rate:6.1f}"
+            )
+        if timed:
+            whisper = load_model("base", str(CACHE), 2)
+            audio = decode_audio(DEMO)
+            t0 = time.perf_counter()
+            got = SpeechTranslate(whisper).translate(segs, audio)
+            dt = time.perf_counter() - t0
+            hyps = [got.get(s.id, "") for s in segs]
+            print(
+                f"{name:5s} {'speech-translate':22s} {chrf(hyps, want):6.1f} "
+                f"{len(got):>4d}/{len(segs):<4d} {dt:7.1f} {'-':>6s}"
+            )
+
+
+def pipeline_child(source: str, data_dir: str) -> None:
+    """Run the whole pipeline in this process; print stage seconds as JSON (child side)."""
+    from videobrief.english import EnglishOptions
+    from videobrief.pipeline import RunConfig, process
+    from videobrief.store import Store
+
+    terms = load_glossary(GLOSSARY)
+    config = RunConfig(
+        data_dir=Path(data_dir),
+        cache_dir=CACHE,
+        english=EnglishOptions(glossary=terms),
+        cpu_threads=2,
+    )
+    store = Store.open(Path(data_dir))
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+
+    def on_event(event) -> None:
+        now = time.perf_counter()
+        first.setdefault(event.stage, now)
+        last[event.stage] = now
+
+    t0 = time.perf_counter()
+    result = process(Path(source), store, config, on_event)
+    total = time.perf_counter() - t0
+    chat = None
+    try:
+        from videobrief.translate.bundled import load_bundled
+
+        chat = load_bundled(str(CACHE), 2).usage
+    except Exception:  # noqa: BLE001 - report what we can
+        pass
+    segs = result.transcript.segments
+    print(
+        json.dumps(
+            {
+                "total": total,
+                "stages": {k: last[k] - first[k] for k in first},
+                "duration": result.transcript.duration or max((s.end for s in segs), default=0),
+                "tokens": chat.completion_tokens if chat else 0,
+                "llm_seconds": chat.seconds if chat else 0.0,
+                "sources": [s.english_source for s in segs],
+                "flags": [f for s in segs for f in s.flags if f.startswith("english:")],
+                "headline": result.brief.headline.text
+                if result.brief and result.brief.headline
+                else None,
+            }
+        )
+    )
+
+
+def pipelines(quick: bool) -> None:
+    inputs = [("demo", DEMO)]
+    if not quick and shared_data.seed_page().is_file():
+        inputs.append(("seed", shared_data.seed_page()))
+    for name, source in inputs:
+        with tempfile.TemporaryDirectory() as data:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(source), data],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        dur = r["duration"]
+        eng = r["stages"].get("english", 0.0)
+        rate = r["tokens"] / r["llm_seconds"] if r["llm_seconds"] else 0.0
+        peak = max(rss, before) / 1024
+        print(f"{name}: audio {dur:.1f} s, pipeline {r['total']:.1f} s, RTF {r['total'] / dur:.2f}")
+        print(
+            f"  english stage {eng:.1f} s = {eng / dur:.2f} x audio (target <= 0.5: "
+            f"{'met' if eng / dur <= 0.5 else 'MISSED'})"
+        )
+        print(
+            f"  bundled model {r['tokens']} tokens in {r['llm_seconds']:.1f} s = {rate:.1f} tok/s"
+        )
+        print(
+            f"  peak RSS {peak:,.0f} MB (target <= 2,560 MB: {'met' if peak <= 2560 else 'MISSED'})"
+        )
+        print(f"  english sources: {json.dumps(r['sources'])}")
+        print(f"  english flags: {len(r['flags'])}: {r['flags'][:8]}")
+        print(f"  headline: {r['headline']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--skip-backends", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        pipeline_child(*args.child)
+        return
+    if not args.skip_backends:
+        backends(args.quick)
+    pipelines(args.quick)
+
+
+if __name__ == "__main__":
+    main()

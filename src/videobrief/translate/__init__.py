@@ -1,0 +1,1 @@
+"""Text translation of the English track: bundled model, prompts, validation, the track."""

