@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from videobrief.brief import BriefOptions
+from videobrief.english import EnglishOptions
 from videobrief.page import render_page
 from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
 from videobrief.records import Brief, Claim, Quote, Segment, Transcript
@@ -77,7 +78,11 @@ def test_brief_stage_is_cached_by_options_and_transcript(store, tmp_path):
 
 def test_page_shows_the_brief_with_links_to_timestamps(seed_page, tmp_path):
     with Store.open(tmp_path / "data") as store:
-        config = RunConfig(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+        config = RunConfig(
+            data_dir=tmp_path / "data",
+            cache_dir=tmp_path / "cache",
+            english=EnglishOptions(backend="none"),
+        )
         result = process(seed_page, store, config, lambda _e: None)
         assert store.segments_to_embed(result.transcript.id) == []  # meaning index filled
     assert result.brief is not None
@@ -111,7 +116,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_run_then_brief_reruns_only_the_brief(seed_page, tmp_path):
     data, out = str(tmp_path / "data"), str(tmp_path / "out")
-    run = _cli("run", str(seed_page), "--out", out, "--data-dir", data, "--json")
+    run = _cli(
+        "run", str(seed_page), "--out", out, "--data-dir", data, "--json", "--translate", "none"
+    )
     assert run.returncode == 0, run.stderr
     record = json.loads(run.stdout)
     first = json.loads(Path(record["brief"]).read_text())

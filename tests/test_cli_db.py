@@ -47,7 +47,8 @@ def test_every_command_takes_the_database_url(pg, tmp_path: Path) -> None:
     plain = url.replace("postgresql+psycopg://", "postgresql://")  # as a user would write it
     src = tmp_path / "talk.srt"
     src.write_text(SRT, encoding="utf-8")
-    run = vb(["run", str(src), "--out", str(tmp_path / "out"), "--db", plain], tmp_path)
+    args = ["run", str(src), "--out", str(tmp_path / "out"), "--db", plain, "--translate", "none"]
+    run = vb(args, tmp_path)
     assert run.returncode == 0, run.stderr
     assert not (tmp_path / "data" / "videobrief.db").exists()  # nothing went to SQLite
 

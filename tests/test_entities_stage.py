@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests import shared_data
+from videobrief.english import EnglishOptions
 from videobrief.pipeline import RunConfig, process, publish
 from videobrief.stages import REGISTRY, analyze
 from videobrief.store import Store
@@ -21,7 +22,11 @@ def test_entities_stage_sits_between_transcript_and_english():
 
 def test_seed_import_runs_entities_stores_and_exports_them(tmp_path: Path):
     seed = shared_data.seed_page()
-    config = RunConfig(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    config = RunConfig(
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+        english=EnglishOptions(backend="none"),
+    )
     events = []
     with Store.open(config.data_dir) as store:
         result = process(seed, store, config, events.append)

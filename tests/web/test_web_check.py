@@ -12,6 +12,7 @@ import pytest
 from tests import shared_data
 from tests.web.conftest import make_client
 from videobrief.check import MAX_TEXT_BYTES
+from videobrief.english import EnglishOptions
 from videobrief.pipeline import RunConfig, process, publish
 from videobrief.store import Store
 from videobrief.web.tokens import create_token
@@ -24,7 +25,9 @@ def seed_run(tmp_path_factory):
     data = tmp_path_factory.mktemp("check-web")
     source = data / "seed-page.txt"
     shutil.copy(shared_data.seed_page(), source)
-    config = RunConfig(data_dir=data, cache_dir=data / "cache")
+    config = RunConfig(
+        data_dir=data, cache_dir=data / "cache", english=EnglishOptions(backend="none")
+    )
     events = []
     with Store.open(data) as store:
         result = process(source, store, config, events.append)
