@@ -14,10 +14,11 @@ from videobrief.store import Store
 
 def test_entities_stage_sits_between_transcript_and_english():
     names = [s.name for s in REGISTRY]
-    assert names.index("speech") < names.index("entities") < names.index("english")
+    assert names.index("speech") < names.index("speakers") < names.index("entities")
+    assert names.index("entities") < names.index("english")
     rows = {info.name: info for info in analyze(REGISTRY, "transcript")}
-    assert rows["entities"].requires == {"transcript": "import"}
-    assert rows["brief"].requires == {"transcript": "entities"}
+    assert rows["entities"].requires == {"transcript": "speakers"}  # cue names get resolved
+    assert rows["english"].requires == {"transcript": "entities"}  # names go into the prompt
 
 
 def test_seed_import_runs_entities_stores_and_exports_them(tmp_path: Path):
