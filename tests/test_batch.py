@@ -124,13 +124,14 @@ def test_ray_timeout_kills_only_that_source(tmp_path, cache_dir, ray_instance) -
     first, last = tmp_path / "first.srt", tmp_path / "last.srt"
     first.write_text(SRT)
     last.write_text(SRT.replace("Friday", "Monday"))
-    settings = settings_for(tmp_path / "data", cache_dir, timeout=20, download_timeout=600)
+    # The timeout covers a fresh actor's model loads (speakers, names) too: keep it well above them.
+    settings = settings_for(tmp_path / "data", cache_dir, timeout=90, download_timeout=600)
     with MediaServer(LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0880.wav") as server:
         hung = f"{server.base}/stall/clip.mp4"
         with RayExecutor(settings, workers=1) as ex:
             outcomes = ex.run([str(first), hung, str(last)], Recorder())
     assert [o.status for o in outcomes] == ["done", "failed", "done"]
-    assert "--timeout of 20 s" in outcomes[1].error
+    assert "--timeout of 90 s" in outcomes[1].error
     assert exit_code(outcomes) == 1
 
 
