@@ -137,14 +137,6 @@ class Transcript(Record):
         return self.model_dump(mode="json")
 
 
-class StageResult(Record):
-    """One finished stage's bookkeeping: which settings produced it, so a rerun can reuse it."""
-
-    video_id: str
-    stage: str
-    settings_hash: str
-
-
 # -- the brief (issue 5) -------------------------------------------------------------------
 
 
