@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import platformdirs
 import typer
@@ -102,6 +102,12 @@ class Format(StrEnum):
     json = "json"
     txt = "txt"
     html = "html"
+
+
+def _fail(exc: VideobriefError) -> NoReturn:
+    """One line on stderr, then exit 2 for bad input, 1 for any other videobrief error."""
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(2 if isinstance(exc, BadInput) else 1) from exc
 
 
 def _cache_dir(data_dir: Path) -> Path:
@@ -278,12 +284,8 @@ def brief_cmd(
         )
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)
         folder = publish(transcript, out, brief, store.load_check(transcript.id))
-    except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
-    except VideobriefError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+    except (BadInput, VideobriefError) as exc:
+        _fail(exc)
     finally:
         store.close()
     if as_json:
@@ -411,12 +413,8 @@ def check_cmd(
             raise BadInput(f"{video_id}: no transcript stored yet")
         result = check_text(transcript, text, CheckOptions(llm_url=llm_url, llm_model=llm_model))
         paths = report.write(result, out / transcript.id, transcript.title or transcript.source)
-    except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
-    except VideobriefError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+    except (BadInput, VideobriefError) as exc:
+        _fail(exc)
     finally:
         store.close()
     if as_json:
