@@ -9,10 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
-
-from videobrief.store import Store
-from videobrief.store.models import utcnow
+from videobrief.store import Store, web_security
 from videobrief.store.web_models import ApiToken
 
 PREFIX = "vb_"
@@ -31,16 +28,16 @@ def create_token(store: Store, name: str) -> str:
 
 
 def verify_token(store: Store, token: str | None) -> str | None:
-    """The token's name if it is a known admin token, else None; records its last use."""
+    """The token's name if it is a known (not revoked) admin token, else None."""
     if not token or not token.startswith(PREFIX) or len(token) > 200:
         return None
-    digest = _hash(token)
-    with store.reading() as session:
-        row = session.execute(
-            select(ApiToken.id, ApiToken.name).where(ApiToken.token_hash == digest)
-        ).first()
-    if row is None:
+    found = web_security.token_by_secret(store, token)
+    return found[1] if found else None
+
+
+def token_id(store: Store, token: str) -> int | None:
+    """The row id of a valid token (to open a browser session on it)."""
+    if not token.startswith(PREFIX) or len(token) > 200:
         return None
-    with store.writing() as session:
-        session.execute(update(ApiToken).where(ApiToken.id == row[0]).values(last_used_at=utcnow()))
-    return row[1]
+    found = web_security.token_by_secret(store, token)
+    return found[0] if found else None
