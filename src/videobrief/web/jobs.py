@@ -18,6 +18,28 @@ from videobrief.store.models import utcnow
 from videobrief.store.web_models import Job
 
 
+# What a newsroom reads on the job page for each pipeline stage name.
+STAGE_LABELS = {
+    "import": "Reading the transcript file",
+    "ingest": "Reading the file",
+    "decode": "Decoding the audio",
+    "speech": "Recognising speech",
+    "speakers": "Telling speakers apart",
+    "entities": "Finding names and places",
+    "english": "Writing the English track",
+    "brief": "Writing the brief",
+    "index": "Updating the search index",
+    "publish": "Publishing the page",
+}
+
+
+def stage_label(stage: str | None) -> str:
+    """A stage's human name ("speech" → "Recognising speech"); unknown names pass through."""
+    if not stage:
+        return "—"
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
+
 @dataclass(frozen=True)
 class JobView:
     id: str
@@ -34,8 +56,13 @@ class JobView:
     created_at: datetime
     updated_at: datetime
 
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["stage_label"] = stage_label(self.stage)
         d["created_at"] = self.created_at.isoformat()
         d["updated_at"] = self.updated_at.isoformat()
         return d

@@ -52,10 +52,10 @@ def run_job(store: Store, job: jobs.JobView, config: pipeline.RunConfig) -> None
                 .where(Video.id == video_id, Video.title == Path(path).stem)
                 .values(title=_friendly_title(job.filename), source=job.filename)
             )
-        jobs.progress(store, job.id, "index", 0, 1, "search index")
+        jobs.progress(store, job.id, "index", 0, 1, "")
         search.refresh_text(store)
         search.refresh_embeddings(store)
-        jobs.progress(store, job.id, "index", 1, 1, "search index")
+        jobs.progress(store, job.id, "index", 1, 1, "")
         jobs.finish(store, job.id, video_id, None)
     except BadInput as exc:
         jobs.finish(store, job.id, None, str(exc).replace(path, job.filename))

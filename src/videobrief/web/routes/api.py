@@ -3,6 +3,7 @@ comments, uploads and jobs. Writes other than comments need an admin Bearer toke
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -11,7 +12,7 @@ from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from videobrief import search
+from videobrief import page, search
 from videobrief.records import Brief
 from videobrief.store import VideoSummary
 from videobrief.web import comments as comment_store
@@ -68,7 +69,12 @@ def list_videos(
 ):
     """Published videos, newest first."""
     rows = app_state(request).store.list_videos()[offset : offset + limit]
-    return rows
+    return [_public(v) for v in rows]
+
+
+def _public(v: VideoSummary) -> VideoSummary:
+    """The summary with the source's file name only, never its path on the server."""
+    return replace(v, source=page.filename(v.source))
 
 
 @router.get("/videos/{video_id}", response_model=VideoSummary, responses=ERRORS)
@@ -76,13 +82,15 @@ def get_video(request: Request, video_id: VideoId):
     """One video's summary (id or a unique prefix of at least 6 hex characters)."""
     t = find_video(app_state(request).store, video_id)
     row = next(v for v in app_state(request).store.list_videos() if v.id == t.id)
-    return row
+    return _public(row)
 
 
 @router.get("/videos/{video_id}/transcript", responses=ERRORS)
 def get_transcript(request: Request, video_id: VideoId) -> dict[str, Any]:
     """The transcript in the public transcript.json form (segments, words, English track)."""
-    return find_video(app_state(request).store, video_id).to_json_dict()
+    body = find_video(app_state(request).store, video_id).to_json_dict()
+    body["source"] = page.filename(body.get("source"))
+    return body
 
 
 @router.get("/videos/{video_id}/brief", response_model=Brief, responses=ERRORS)
@@ -222,9 +230,10 @@ def list_jobs(request: Request, _auth: AdminAuth = None):
     return jobs.recent(app_state(request).store)
 
 
-@router.get("/jobs/{job_id}", response_model=jobs.JobView, responses=ERRORS)
-def get_job(request: Request, job_id: JobId):
-    """One job's status and stage progress."""
+@router.get("/jobs/{job_id}", response_model=jobs.JobView, responses={**ERRORS, **ADMIN_ERRORS})
+def get_job(request: Request, job_id: JobId, _auth: AdminAuth = None):
+    """One job's status and stage progress (admin: a job names the uploaded file)."""
+    require_admin(request)
     job = jobs.get(app_state(request).store, job_id)
     if job is None:
         raise HTTPException(404, "no such job")
