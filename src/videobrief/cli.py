@@ -1,4 +1,8 @@
-"""The `videobrief` command: run, export, list.
+"""The `videobrief` command.
+
+Commands:
+
+{commands}
 
 Exit codes: 0 done, 2 bad input (a one-line reason on stderr), 1 internal error. With several
 inputs, a bad one is reported and skipped; the others still run, and the worst code is returned.
@@ -21,11 +25,10 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from videobrief import exports, page
 from videobrief.brief import BriefOptions
-from videobrief.english import EnglishOptions
+from videobrief.configs import build_config
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
 from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
-from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 
 app = typer.Typer(
@@ -71,6 +74,23 @@ class Format(StrEnum):
     json = "json"
     txt = "txt"
     html = "html"
+
+
+def _existing_store(data_dir: Path, create: bool = False) -> Store:
+    """Open the store of a command that reads: a missing data folder is a typo, not a wish."""
+    from videobrief.store.db import DB_FILENAME
+
+    if not create and not (data_dir / DB_FILENAME).is_file():
+        raise BadInput(
+            f"no videobrief data in {data_dir} (no {DB_FILENAME}); check --data-dir, "
+            "or pass --create to start an empty one"
+        )
+    return Store.open(data_dir)
+
+
+Create = Annotated[
+    bool, typer.Option("--create", help="Start an empty data folder if there is none.")
+]
 
 
 def _cache_dir(data_dir: Path) -> Path:
@@ -137,27 +157,26 @@ def run(
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
-    try:
+    try:  # every option is checked before any input is touched
         terms = load_glossary(glossary) if glossary else ()
+        config = build_config(
+            data_dir,
+            _cache_dir(data_dir),
+            model=model,
+            language=language,
+            languages=candidates,
+            glossary=terms,
+            translate=translate.value,
+            mt_model=mt_model,
+            llm_url=llm_url,
+            llm_model=llm_model,
+            threads=threads,
+        )
+        if language or candidates:
+            _refuse_language_for_transcripts(inputs)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
-    speech = SpeechOptions(model=model, language=language, languages=candidates, glossary=terms)
-    english = EnglishOptions(
-        backend=translate.value,
-        mt_model=mt_model,
-        llm_url=llm_url,
-        llm_model=llm_model,
-        glossary=terms,
-    )
-    config = RunConfig(
-        data_dir=data_dir,
-        cache_dir=_cache_dir(data_dir),
-        speech=speech,
-        english=english,
-        cpu_threads=threads,
-        brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
-    )
     store = Store.open(data_dir)
     worst = 0
     bar = _Bar()
@@ -168,12 +187,27 @@ def run(
     raise typer.Exit(worst)
 
 
+def _refuse_language_for_transcripts(inputs: list[Path]) -> None:
+    """--language / --languages steer speech recognition only: say so for a transcript file
+    instead of ignoring it (its languages come from its own text)."""
+    from videobrief.importers import sniff_transcript
+
+    for source in inputs:
+        if source.is_file() and sniff_transcript(source):
+            raise BadInput(
+                f"{source}: is a transcript, so --language/--languages cannot apply to it "
+                "(its segments' languages come from their text); run it without them"
+            )
+
+
 def _run_one(
     source: Path, store: Store, config: RunConfig, out: Path, bar: _Bar, as_json: bool
 ) -> int:
     try:
         result = process(source, store, config, bar)
         folder = publish(result.transcript, out, result.brief)
+        if result.brief is not None:
+            _warn_llm_fallback(config.brief.llm_url, result.brief.backend)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
@@ -208,7 +242,11 @@ def brief_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print brief.json on stdout.")] = False,
 ) -> None:
     """Re-run only the brief stage for a stored video, then rewrite its exports and page."""
-    store = Store.open(data_dir)
+    try:
+        store = _existing_store(data_dir)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
     try:
         transcript = store.load_transcript(store.resolve_id(video_id))
         if transcript is None:
@@ -228,6 +266,7 @@ def brief_cmd(
         raise typer.Exit(1) from exc
     finally:
         store.close()
+    _warn_llm_fallback(llm_url, brief.backend)
     if as_json:
         print(json.dumps(brief.to_json_dict(), ensure_ascii=False))
     else:
@@ -235,6 +274,16 @@ def brief_cmd(
         err.print(
             f"{head}\n{len(brief.points)} points, {len(brief.quotes)} quotes, "
             f"{len(brief.rejected)} rejected ({brief.backend}) → {folder / 'brief.json'}",
+            highlight=False,
+        )
+
+
+def _warn_llm_fallback(llm_url: str | None, backend: str) -> None:
+    """An LLM was asked for but wrote nothing: say so, the brief is the offline one."""
+    if llm_url and backend == "extractive":
+        err.print(
+            f"[yellow]warning:[/yellow] the LLM at {llm_url} gave no usable answer (not running, "
+            "or every statement was unsupported); the brief is the offline extractive one",
             highlight=False,
         )
 
@@ -248,36 +297,52 @@ def export_cmd(
     ] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Print or write one stored transcript in a format."""
-    store = Store.open(data_dir)
+    """Print or write one stored transcript in a format (html: the same page `run` writes)."""
     try:
-        transcript = store.load_transcript(store.resolve_id(video_id))
+        if output is not None:
+            _check_output(output)
+        with _existing_store(data_dir) as store:
+            transcript = store.load_transcript(store.resolve_id(video_id))
+            if transcript is None:
+                raise BadInput(f"{video_id}: no transcript stored yet")
+            brief = store.load_brief(transcript.id) if fmt is Format.html else None
+        text = (
+            page.render_page(transcript, brief)
+            if fmt is Format.html
+            else exports.EXPORTERS[fmt.value][1](transcript)
+        )
+        if output:
+            try:
+                exports.write_atomic(output, text)
+            except OSError as exc:
+                raise BadInput(f"cannot write {output}: {exc.strerror or exc}") from exc
+        else:
+            sys.stdout.write(text)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
-    finally:
-        store.close()
-    if transcript is None:
-        err.print(f"[red]error:[/red] {video_id}: no transcript stored yet", highlight=False)
-        raise typer.Exit(2)
-    text = (
-        page.render_page(transcript)
-        if fmt is Format.html
-        else exports.EXPORTERS[fmt.value][1](transcript)
-    )
-    if output:
-        exports.write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+
+
+def _check_output(output: Path) -> None:
+    """Refuse an output path that cannot be a file we write, before reading anything."""
+    if output.is_dir():
+        raise BadInput(f"{output} is a folder: give a file name, e.g. {output / 'transcript.srt'}")
+    if not output.parent.is_dir():
+        raise BadInput(f"cannot write {output}: the folder {output.parent} does not exist")
 
 
 @app.command("list")
 def list_cmd(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    create: Create = False,
 ) -> None:
     """List stored videos, newest first."""
-    store = Store.open(data_dir)
+    try:
+        store = _existing_store(data_dir, create)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
     rows = store.list_videos()
     store.close()
     for row in rows:
@@ -323,11 +388,18 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="HTTP server processes (one per core suits a busy site).")
     ] = 1,
+    trust_proxy: Annotated[
+        bool,
+        typer.Option(
+            help="Behind a reverse proxy on this host: take the client address from its "
+            "X-Forwarded-For. Off by default, so a client cannot choose its own address."
+        ),
+    ] = False,
 ) -> None:
     """Serve the archive, video pages, comments, uploads and the API (FastAPI + uvicorn).
 
     With `--workers N` uvicorn runs N server processes; the pipeline worker then runs once, here,
-    not once per server process. The comment rate limit is per server process.
+    not once per server process. Rate limits and sign-ins live in the store, shared by all.
     """
     import uvicorn
 
@@ -344,7 +416,14 @@ def serve(
         cache_dir=_cache_dir(data_dir),
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
-    options = {"host": host, "port": port, "log_level": "warning", "timeout_graceful_shutdown": 3}
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 3,
+        "proxy_headers": trust_proxy,
+        "forwarded_allow_ips": "127.0.0.1,::1" if trust_proxy else "",
+    }
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
         return
@@ -391,6 +470,56 @@ def token_create(
 
     with Store.open(data_dir) as store:
         print(create_token(store, name))
+
+
+@token_app.command("list")
+def token_list(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """List admin tokens: id (a prefix of the stored hash), name, created, last used."""
+    from videobrief.store import web_security
+
+    try:
+        store = _existing_store(data_dir)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    with store:
+        for t in web_security.list_tokens(store):
+            used = t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never"
+            print(f"{t.id}  {t.created_at:%Y-%m-%d %H:%M}  last used {used:<16}  {t.name}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    which: Annotated[str, typer.Argument(help="Token name, id from `token list`, or the token.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Revoke tokens (and their browser sessions) at once, in every server process."""
+    from videobrief.store import web_security
+
+    try:
+        with _existing_store(data_dir) as store:
+            names = web_security.revoke_tokens(store, which)
+        if not names:
+            raise BadInput(f"no token named or starting {which!r}: see `videobrief token list`")
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    err.print(f"revoked {len(names)} token(s): {', '.join(names)}", highlight=False)
+
+
+def _command_list(typer_app: typer.Typer) -> str:
+    """The commands as registered, so the top-level help can never fall behind the app."""
+    lines = []
+    for info in typer_app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        doc = (info.callback.__doc__ or "").strip().split("\n")[0]
+        lines.append(f"  {name:<8} {doc}")
+    for group in typer_app.registered_groups:
+        lines.append(f"  {group.name:<8} {group.typer_instance.info.help}")
+    return "\n\n".join(lines)
+
+
+app.info.help = (__doc__ or "").replace("{commands}", _command_list(app))
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ from videobrief.store import Store
 from videobrief.store.models import utcnow
 from videobrief.store.web_models import Job
 
-
 # What a newsroom reads on the job page for each pipeline stage name.
 STAGE_LABELS = {
     "import": "Reading the transcript file",
