@@ -66,6 +66,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.vb = state
+    state.env.globals["language_name"] = page.language_name
     stylesheet = state.env.get_template("site.css").render().encode()
 
     @app.get("/assets/site.css", include_in_schema=False)
