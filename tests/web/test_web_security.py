@@ -14,8 +14,7 @@ from tests.web.test_web_api import csrf_of, tags
 from videobrief import search
 from videobrief.records import Brief, Claim
 from videobrief.store import Store
-from videobrief.store.models import SegmentRow
-from videobrief.store.models import Video
+from videobrief.store.models import SegmentRow, Video
 from videobrief.web import jobs
 from videobrief.web.settings import WebSettings, from_env, to_env
 
@@ -40,7 +39,7 @@ def test_every_response_carries_the_security_headers(client, en_id, token):
 
 def test_a_lone_surrogate_gets_a_4xx_not_a_500(client, en_id):
     for name in ("\\ud800", "ok"):
-        body = '{"name":"%s","text":"\\udfff x"}' % name
+        body = '{"name":"' + name + '","text":"\\udfff x"}'
         r = client.post(
             f"/api/v1/videos/{en_id}/comments",
             content=body.encode(),
