@@ -5,16 +5,13 @@ browser error pages, archive headlines, the meaning-search floor and job stage n
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 from sqlalchemy import update
 
-from tests.web.conftest import RU_ID, make_client, wav_bytes
+from tests.web.conftest import RU_ID, make_client, open_store, wav_bytes
 from tests.web.test_web_api import csrf_of, tags
-from videobrief import search
 from videobrief.records import Brief, Claim
-from videobrief.store import Store
-from videobrief.store.models import SegmentRow, Video
+from videobrief.store.models import Video
 from videobrief.web import jobs
 from videobrief.web.settings import WebSettings, from_env, to_env
 
@@ -108,7 +105,7 @@ def test_a_revoked_token_stops_at_once_with_its_sessions(data_dir, token):
     with make_client(data_dir) as c:
         _sign_in(c, token)
         assert c.get("/jobs").status_code == 200
-        with Store.open(data_dir) as store:
+        with open_store(data_dir) as store:
             assert web_security.revoke_tokens(store, "test admin") == ["test admin"]
         assert c.get("/jobs").status_code == 401
         bearer = {"Authorization": f"Bearer {token}"}
@@ -121,11 +118,12 @@ def test_token_use_does_not_write_on_every_request(data_dir, token):
     bearer = {"Authorization": f"Bearer {token}"}
     with make_client(data_dir) as c:
         c.get("/api/v1/jobs", headers=bearer)
-        with Store.open(data_dir) as store, store.reading() as s:
-            first = s.query(ApiToken.last_used_at).scalar()
+        with open_store(data_dir) as store:
+            first = store.read(lambda s: s.query(ApiToken.last_used_at).scalar())
         c.get("/api/v1/jobs", headers=bearer)
-        with Store.open(data_dir) as store, store.reading() as s:
-            assert s.query(ApiToken.last_used_at).scalar() == first  # batched, not per request
+        with open_store(data_dir) as store:
+            again = store.read(lambda s: s.query(ApiToken.last_used_at).scalar())
+        assert again == first  # batched, not per request
 
 
 def test_rate_limit_is_shared_by_server_processes(data_dir, en_id):
@@ -171,8 +169,9 @@ def test_bidi_controls_are_stripped_and_names_isolated(client, en_id, data_dir, 
 
 
 def test_pages_and_api_show_the_file_name_not_the_server_path(data_dir, en_id):
-    with Store.open(data_dir) as store, store.writing() as s:
-        s.execute(update(Video).where(Video.id == en_id).values(source="/srv/newsroom/talk.wav"))
+    moved = update(Video).where(Video.id == en_id).values(source="/srv/newsroom/talk.wav")
+    with open_store(data_dir) as store:
+        store.write(lambda s: s.execute(moved))
     with make_client(data_dir) as c:
         page = c.get(f"/v/{en_id}").text
         assert "/srv/newsroom" not in page and "talk.wav" in page
@@ -190,7 +189,7 @@ def test_job_pages_need_admin_and_name_stages_for_people(client, token, data_dir
     ).json()
     assert client.get(f"/jobs/{job['id']}").status_code == 401
     assert client.get(f"/api/v1/jobs/{job['id']}").status_code == 401
-    with Store.open(data_dir) as store:
+    with open_store(data_dir) as store:
         jobs.progress(store, job["id"], "speech", 1, 4, "")
     html = client.get(f"/jobs/{job['id']}", headers=auth).text
     assert "Recognising speech" in html and "stage speech" not in html
@@ -215,7 +214,7 @@ def test_archive_shows_the_brief_headline_and_an_admin_sets_the_title(data_dir, 
         headline=Claim(text="Estate passes to the Dashwoods", citations=(0,), times=(0.0,)),
         language="en",
     )
-    with Store.open(data_dir) as store:
+    with open_store(data_dir) as store:
         store.save_brief(en_id, brief, "test")
     with make_client(data_dir) as c:
         html = c.get("/").text
@@ -243,22 +242,13 @@ def test_meaning_search_has_a_floor(client):
 
 
 def test_english_hits_do_not_repeat_the_original_line(data_dir, en_id):
-    with Store.open(data_dir) as store:
-        with store.writing() as s:  # English speech: the English track is the original
-            s.execute(
-                update(SegmentRow)
-                .where(SegmentRow.video_id == en_id)
-                .values(english=SegmentRow.text, english_source="original")
-            )
-        from videobrief.store.web_models import SearchState
-
-        with store.writing() as s:  # make the index see the video as changed
-            s.execute(
-                update(SearchState)
-                .where(SearchState.video_id == en_id)
-                .values(text_version=datetime(2000, 1, 1, tzinfo=UTC))
-            )
-        search.refresh_text(store)
+    with open_store(data_dir) as store:  # English speech: the English track is the original
+        t = store.load_transcript(en_id)
+        segments = tuple(
+            seg.model_copy(update={"english": seg.text, "english_source": "original"})
+            for seg in t.segments
+        )
+        store.save_transcript(t.model_copy(update={"segments": segments}), "import", "test")
     with make_client(data_dir) as c:
         hits = c.get("/api/v1/search", params={"q": "disposed"}).json()
         assert hits and all(h["english_html"] is None for h in hits)
