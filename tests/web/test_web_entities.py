@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.web.conftest import RU_ID, make_client, russian_video
+from tests.web.conftest import RU_ID, make_client, open_store, russian_video
 from videobrief.entities import with_entities
 from videobrief.records import Entity, Mention, Segment, Transcript
-from videobrief.store import Store
 
 OTHER_ID = "c" * 64
 HOSTILE = '<script>alert("x")</script>Минск'
@@ -36,7 +35,7 @@ def _store_entities(data_dir: Path) -> None:
             ),
         ),
     )
-    with Store.open(data_dir) as store:
+    with open_store(data_dir) as store:
         store.save_transcript(with_entities(russian_video()), "entities", "t")
         store.save_transcript(other, "entities", "t")
 
