@@ -263,3 +263,15 @@ def test_srt_block_without_timing_line_is_rejected(tmp_path):
     path.write_text("1\n00:00:01,000 --> 00:00:02,000\nhello\n\n2\nno timing here\nworld\n")
     with pytest.raises(BadInput, match="block 2: no timing line"):
         import_transcript(path, "x" * 64)
+
+
+def test_impossible_time_is_refused_with_its_line_number(tmp_path):
+    """'99:99 bad' used to be glued onto the line before it."""
+    message = bad(tmp_path, "t.txt", "00:01 Привет\n99:99 bad\n")
+    assert "line 2" in message and "99:99" in message and "seconds" in message
+    message = bad(tmp_path, "h.txt", "0:00:01 a\n1:75:00 b\n")
+    assert "line 2" in message and "minutes" in message
+
+
+def test_backwards_time_names_its_line(tmp_path):
+    assert "line 3" in bad(tmp_path, "t.txt", "00:10 a\n05:00 b\n01:00 c\n")

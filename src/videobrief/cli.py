@@ -1,4 +1,8 @@
-"""The `videobrief` command: run, brief, export, list, serve, token create.
+"""The `videobrief` command.
+
+Commands:
+
+{commands}
 
 Every command takes `--db URL` (env `VIDEOBRIEF_DB`), e.g. `postgresql://user@host/videobrief`;
 without it the store is the SQLite file in `--data-dir`.
@@ -25,12 +29,10 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from videobrief import exports, page
 from videobrief.brief import BriefOptions
 from videobrief.cli_speakers import speakers_app, voices_app
-from videobrief.english import EnglishOptions
+from videobrief.configs import build_config
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
 from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
-from videobrief.speakers.annotate import SpeakersOptions
-from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 
 app = typer.Typer(
@@ -110,6 +112,35 @@ def _fail(exc: VideobriefError) -> NoReturn:
     raise typer.Exit(2 if isinstance(exc, BadInput) else 1) from exc
 
 
+def _existing_store(data_dir: Path, db: str | None = None, create: bool = False) -> Store:
+    """Open the store of a command that reads: a missing data folder is a typo, not a wish.
+
+    With a database URL the data folder holds no database, so the URL's store is opened (a bad
+    or unreachable URL raises BadInput from `Store.from_settings`).
+    """
+    from videobrief.store.db import DB_FILENAME
+
+    if db is None and not create and not (data_dir / DB_FILENAME).is_file():
+        raise BadInput(
+            f"no videobrief data in {data_dir} (no {DB_FILENAME}); check --data-dir, "
+            "or pass --create to start an empty one"
+        )
+    return Store.from_settings(data_dir, db)
+
+
+def _open_existing(data_dir: Path, db: str | None, create: bool = False) -> Store:
+    """`_existing_store`, exiting 2 with a one-line reason."""
+    try:
+        return _existing_store(data_dir, db, create)
+    except BadInput as exc:
+        _fail(exc)
+
+
+Create = Annotated[
+    bool, typer.Option("--create", help="Start an empty data folder if there is none.")
+]
+
+
 def _cache_dir(data_dir: Path) -> Path:
     return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
 
@@ -182,38 +213,34 @@ def run(
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
-    try:
+    try:  # every option is checked before any input is touched
         terms = load_glossary(glossary) if glossary else ()
+        config = build_config(
+            data_dir,
+            _cache_dir(data_dir),
+            model=model,
+            language=language,
+            languages=candidates,
+            glossary=terms,
+            translate=translate.value,
+            mt_model=mt_model,
+            llm_url=llm_url,
+            llm_model=llm_model,
+            threads=threads,
+            speakers=speakers,
+            speaker_encoder=speaker_encoder,
+        )
+        if language or candidates:
+            _refuse_language_for_transcripts(inputs)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
-    speech = SpeechOptions(model=model, language=language, languages=candidates, glossary=terms)
-    english = EnglishOptions(
-        backend=translate.value,
-        mt_model=mt_model,
-        llm_url=llm_url,
-        llm_model=llm_model,
-        glossary=terms,
-    )
-    config = RunConfig(
-        data_dir=data_dir,
-        cache_dir=_cache_dir(data_dir),
-        speech=speech,
-        english=english,
-        cpu_threads=threads,
-        brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
-    )
-    if speakers is not None and speakers < 1:
-        err.print("[red]error:[/red] --speakers must be at least 1", highlight=False)
-        raise typer.Exit(2)
     store = _open_store(data_dir, db)
-    voices = store.known_voices(speaker_encoder)
-    config = replace(
-        config,
-        options={
-            "speakers": SpeakersOptions(encoder=speaker_encoder, speakers=speakers, voices=voices)
-        },
+    # the known voices are read from the store: a new voice changes the speakers stage's key
+    speakers_options = replace(
+        config.options["speakers"], voices=store.known_voices(speaker_encoder)
     )
+    config = replace(config, options={**config.options, "speakers": speakers_options})
     worst = 0
     bar = _Bar()
     with bar.progress:
@@ -221,6 +248,20 @@ def run(
             worst = max(worst, _run_one(source, store, config, out, bar, as_json))
     store.close()
     raise typer.Exit(worst)
+
+
+def _refuse_language_for_transcripts(inputs: list[str]) -> None:
+    """--language / --languages steer speech recognition only: say so for a transcript file
+    instead of ignoring it (its languages come from its own text)."""
+    from videobrief.importers import sniff_transcript
+
+    for name in inputs:
+        source = Path(name)
+        if source.is_file() and sniff_transcript(source):
+            raise BadInput(
+                f"{source}: is a transcript, so --language/--languages cannot apply to it "
+                "(its segments' languages come from their text); run it without them"
+            )
 
 
 def _run_one(
@@ -237,6 +278,8 @@ def _run_one(
         if sources.is_url(name):
             batch_state.set_source_url(store, result.transcript.id, name)
         folder = publish(result.transcript, out, result.brief, result.description_check)
+        if result.brief is not None:
+            _warn_llm_fallback(config.brief.llm_url, result.brief.backend)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
@@ -272,7 +315,7 @@ def brief_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print brief.json on stdout.")] = False,
 ) -> None:
     """Re-run only the brief stage for a stored video, then rewrite its exports and page."""
-    store = _open_store(data_dir, db)
+    store = _open_existing(data_dir, db)
     try:
         transcript = store.load_transcript(store.resolve_id(video_id))
         if transcript is None:
@@ -288,6 +331,7 @@ def brief_cmd(
         _fail(exc)
     finally:
         store.close()
+    _warn_llm_fallback(llm_url, brief.backend)
     if as_json:
         print(json.dumps(brief.to_json_dict(), ensure_ascii=False))
     else:
@@ -295,6 +339,16 @@ def brief_cmd(
         err.print(
             f"{head}\n{len(brief.points)} points, {len(brief.quotes)} quotes, "
             f"{len(brief.rejected)} rejected ({brief.backend}) → {folder / 'brief.json'}",
+            highlight=False,
+        )
+
+
+def _warn_llm_fallback(llm_url: str | None, backend: str) -> None:
+    """An LLM was asked for but wrote nothing: say so, the brief is the offline one."""
+    if llm_url and backend == "extractive":
+        err.print(
+            f"[yellow]warning:[/yellow] the LLM at {llm_url} gave no usable answer (not running, "
+            "or every statement was unsupported); the brief is the offline extractive one",
             highlight=False,
         )
 
@@ -312,32 +366,46 @@ def export_cmd(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     db: DbUrl = None,
 ) -> None:
-    """Print or write one stored transcript in a format."""
-    store = _open_store(data_dir, db)
+    """Print or write one stored transcript in a format (html: the same page `run` writes)."""
     try:
-        transcript = store.load_transcript(store.resolve_id(video_id))
+        if output is not None:
+            _check_output(output)
+        with _existing_store(data_dir, db) as store:
+            transcript = store.load_transcript(store.resolve_id(video_id))
+            if transcript is None:
+                raise BadInput(f"{video_id}: no transcript stored yet")
+            brief = store.load_brief(transcript.id) if fmt is Format.html else None
+        text = _export_text(transcript, brief, fmt, track, video_id)
+        if output:
+            try:
+                exports.write_atomic(output, text)
+            except OSError as exc:
+                raise BadInput(f"cannot write {output}: {exc.strerror or exc}") from exc
+        else:
+            sys.stdout.write(text)
     except BadInput as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
-    finally:
-        store.close()
-    if transcript is None:
-        err.print(f"[red]error:[/red] {video_id}: no transcript stored yet", highlight=False)
-        raise typer.Exit(2)
+
+
+def _export_text(transcript, brief, fmt: Format, track: Track, video_id: str) -> str:
+    """The transcript in `fmt`; srt/vtt on the chosen track (BadInput: no English stored)."""
     if fmt is Format.html:
-        text = page.render_page(transcript)
-    elif fmt in (Format.srt, Format.vtt):
+        return page.render_page(transcript, brief)
+    if fmt in (Format.srt, Format.vtt):
         if track is Track.english and not any(s.english for s in transcript.segments):
-            err.print(f"[red]error:[/red] {video_id}: no English track stored", highlight=False)
-            raise typer.Exit(2)
+            raise BadInput(f"{video_id}: no English track stored")
         render = exports.to_srt if fmt is Format.srt else exports.to_vtt
-        text = render(transcript, track.value)
-    else:
-        text = exports.EXPORTERS[fmt.value][1](transcript)
-    if output:
-        exports.write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+        return render(transcript, track.value)
+    return exports.EXPORTERS[fmt.value][1](transcript)
+
+
+def _check_output(output: Path) -> None:
+    """Refuse an output path that cannot be a file we write, before reading anything."""
+    if output.is_dir():
+        raise BadInput(f"{output} is a folder: give a file name, e.g. {output / 'transcript.srt'}")
+    if not output.parent.is_dir():
+        raise BadInput(f"cannot write {output}: the folder {output.parent} does not exist")
 
 
 @app.command("list")
@@ -345,9 +413,10 @@ def list_cmd(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     db: DbUrl = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    create: Create = False,
 ) -> None:
     """List stored videos, newest first."""
-    store = _open_store(data_dir, db)
+    store = _open_existing(data_dir, db, create)
     rows = store.list_videos()
     store.close()
     for row in rows:
@@ -398,6 +467,7 @@ def check_cmd(
     text_file: Annotated[str, typer.Argument(help="Text to check (a file, or - for stdin).")],
     out: Annotated[Path, typer.Option(help="Folder for check.json and check.md.")] = Path("out"),
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
     llm_url: LLMUrl = None,
     llm_model: LLMModel = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print check.json on stdout.")] = False,
@@ -405,7 +475,7 @@ def check_cmd(
     """Check a text against a stored video: a verdict per claim, with timestamps and evidence."""
     from videobrief.check import CheckOptions, check_text, report
 
-    store = Store.open(data_dir)
+    store = _open_existing(data_dir, db)
     try:
         text = _read_text(text_file)
         transcript = store.load_transcript(store.resolve_id(video_id))
@@ -451,11 +521,18 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="HTTP server processes (one per core suits a busy site).")
     ] = 1,
+    trust_proxy: Annotated[
+        bool,
+        typer.Option(
+            help="Behind a reverse proxy on this host: take the client address from its "
+            "X-Forwarded-For. Off by default, so a client cannot choose its own address."
+        ),
+    ] = False,
 ) -> None:
     """Serve the archive, video pages, comments, uploads and the API (FastAPI + uvicorn).
 
     With `--workers N` uvicorn runs N server processes; the pipeline worker then runs once, here,
-    not once per server process. The comment rate limit is per server process.
+    not once per server process. Rate limits and sign-ins live in the store, shared by all.
     """
     import uvicorn
 
@@ -473,7 +550,14 @@ def serve(
         cache_dir=_cache_dir(data_dir),
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
-    options = {"host": host, "port": port, "log_level": "warning", "timeout_graceful_shutdown": 3}
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 3,
+        "proxy_headers": trust_proxy,
+        "forwarded_allow_ips": "127.0.0.1,::1" if trust_proxy else "",
+    }
     _open_store(data_dir, db).close()  # a bad URL exits 2; migrate once, before N processes
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
@@ -523,6 +607,49 @@ def token_create(
         print(create_token(store, name))
 
 
+@token_app.command("list")
+def token_list(data_dir: DataDir = DEFAULT_DATA_DIR, db: DbUrl = None) -> None:
+    """List admin tokens: id (a prefix of the stored hash), name, created, last used."""
+    from videobrief.store import web_security
+
+    with _open_existing(data_dir, db) as store:
+        for t in web_security.list_tokens(store):
+            used = t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never"
+            print(f"{t.id}  {t.created_at:%Y-%m-%d %H:%M}  last used {used:<16}  {t.name}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    which: Annotated[str, typer.Argument(help="Token name, id from `token list`, or the token.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
+) -> None:
+    """Revoke tokens (and their browser sessions) at once, in every server process."""
+    from videobrief.store import web_security
+
+    try:
+        with _existing_store(data_dir, db) as store:
+            names = web_security.revoke_tokens(store, which)
+        if not names:
+            raise BadInput(f"no token named or starting {which!r}: see `videobrief token list`")
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    err.print(f"revoked {len(names)} token(s): {', '.join(names)}", highlight=False)
+
+
+def _command_list(typer_app: typer.Typer) -> str:
+    """The commands as registered, so the top-level help can never fall behind the app."""
+    lines = []
+    for info in typer_app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        doc = (info.callback.__doc__ or "").strip().split("\n")[0]
+        lines.append(f"  {name:<8} {doc}")
+    for group in typer_app.registered_groups:
+        lines.append(f"  {group.name:<8} {group.typer_instance.info.help}")
+    return "\n\n".join(lines)
+
+
 def main() -> None:
     """Entry point: turn unexpected exceptions into exit code 1 with one line, not a traceback."""
     try:
@@ -535,3 +662,5 @@ def main() -> None:
 
 
 from videobrief import cli_batch as cli_batch  # noqa: E402  registers `batch` and `watch`
+
+app.info.help = (__doc__ or "").replace("{commands}", _command_list(app))

@@ -39,6 +39,8 @@ SCRIPT_MAJORITY = 0.6
 _TIMED_LINE = re.compile(
     r"^[ \t]*\[?(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>[0-5]\d)\]?[ \t]*(?P<text>.*)$"
 )
+# A line that starts like a timestamp, valid or not: "99:99 text", "1:75:00", "[12:61]".
+_TIME_SHAPE = re.compile(r"^[ \t]*\[?(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>\d{2})\]?(?:[ \t]|$)")
 _SRT_TIMING = re.compile(r"^[ \t]*\d+:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->", re.MULTILINE)
 # A timing-shaped line inside SRT content means the srt library swallowed a broken block.
 # A blank line then a bare block number inside a subtitle's text: the next block lost its timing.
@@ -269,10 +271,17 @@ def _parse_lines(text: str, name: str) -> tuple[str | None, list[_Cue]]:
     lines = _strip_trailing_furniture(text.split("\n"))
     preamble: list[str] = []
     cues: list[_Cue] = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         match = _TIMED_LINE.match(line)
+        _check_time_shape(line, match, name, number)
         if match:
-            cues.append(_Cue(_match_seconds(match), None, match["text"].strip()))
+            start = _match_seconds(match)
+            if cues and start < cues[-1].start - BACKWARDS_TOLERANCE_S:
+                raise BadInput(
+                    f"{name}: line {number}: timestamps go backwards: {_clock(start)} after "
+                    f"{_clock(cues[-1].start)} (more than {BACKWARDS_TOLERANCE_S:g} s)"
+                )
+            cues.append(_Cue(start, None, match["text"].strip()))
         elif cues:
             if line.strip():
                 last = cues[-1]
@@ -284,6 +293,23 @@ def _parse_lines(text: str, name: str) -> tuple[str | None, list[_Cue]]:
     cues[-1] = _Cue(cues[-1].start, None, _strip_glued_prompt(cues[-1].text))
     description = "\n".join(preamble).strip() or None
     return description, [cue for cue in cues if cue.text]
+
+
+def _check_time_shape(line: str, match: re.Match[str] | None, name: str, number: int) -> None:
+    """Refuse a line that starts with an impossible time instead of gluing it to the last one.
+
+    Seconds must be below 60, and minutes too once hours are given; "MMM:SS" without hours
+    (a long recording counted in minutes) stays allowed.
+    """
+    shape = _TIME_SHAPE.match(line)
+    if shape is None:
+        return
+    bad_seconds = int(shape["s"]) >= 60
+    bad_minutes = shape["h"] is not None and int(shape["m"]) >= 60
+    if bad_seconds or bad_minutes or match is None:
+        stamp = line.strip().split()[0]
+        unit = "seconds" if bad_seconds else "minutes"
+        raise BadInput(f"{name}: line {number}: impossible time {stamp!r} ({unit} must be < 60)")
 
 
 def _match_seconds(match: re.Match[str]) -> float:

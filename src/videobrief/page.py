@@ -48,7 +48,15 @@ def environment(*first: BaseLoader) -> Environment:
     )
     env.filters["clock"] = clock
     env.filters["glued"] = glued
+    env.filters["filename"] = filename
     return env
+
+
+def filename(source: str | None) -> str:
+    """The last part of a source path: pages never show where a file lives on the server."""
+    if not source:
+        return ""
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
 
 
 _ENV = environment()

@@ -284,10 +284,11 @@ def test_failed_job_shows_error_and_can_be_retried(client, token, data_dir):
         (data_dir / "uploads" / job["sha256"]).unlink()
         config = RunConfig(data_dir=data_dir, cache_dir=data_dir / "cache")
         run_job(store, claimed, config)  # fails in ingest, before any model is loaded
-    failed = client.get(f"/api/v1/jobs/{job['id']}").json()
+    assert client.get(f"/api/v1/jobs/{job['id']}").status_code == 401
+    failed = client.get(f"/api/v1/jobs/{job['id']}", headers=auth).json()
     assert failed["status"] == "failed" and "no such file" in failed["error"]
     assert "a.wav" in failed["error"] and str(data_dir) not in failed["error"]
-    page = client.get(f"/jobs/{job['id']}").text
+    page = client.get(f"/jobs/{job['id']}", headers=auth).text
     assert "no such file" in page and "Retry" in page
     assert client.post(f"/api/v1/jobs/{job['id']}/retry").status_code == 401
     retried = client.post(f"/api/v1/jobs/{job['id']}/retry", headers=auth).json()
@@ -302,7 +303,8 @@ def test_job_events_stream_ends_when_job_finishes(client, token, data_dir):
     ).json()
     with open_store(data_dir) as store:
         jobs.finish(store, job["id"], None, "boom")
-    with client.stream("GET", f"/jobs/{job['id']}/events") as r:
+    assert client.get(f"/jobs/{job['id']}/events").status_code == 401  # jobs name the file
+    with client.stream("GET", f"/jobs/{job['id']}/events", headers=auth) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         body = "".join(r.iter_text())
     assert body.count("event: job") == 1 and '"status": "failed"' in body

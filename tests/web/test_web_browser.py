@@ -114,7 +114,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which our CSP forbids;
+    # test_pages_carry_security_headers_and_nothing_breaks_the_csp runs with the CSP enforced.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     yield pg
@@ -220,3 +222,127 @@ def test_upload_refused_without_token_then_job_runs_to_completion(served, page):
     text = page.inner_text("ol.transcript").lower()
     assert "young man" in text
     assert page.locator("#player").count() == 1
+
+
+# -- issue 12: headers, mobile layout, sign-out, shared links, client address ------------------
+
+MOBILE = {"width": 390, "height": 844}
+
+
+def _talk_id(served) -> str:
+    """The three-sentence fixture video (an upload test may add a newer English one)."""
+    videos = httpx.get(served["base"] + "/api/v1/videos").json()
+    return next(v["id"] for v in videos if v["title"] == "Sense and Sensibility, chapter one")
+
+
+def _csp_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return errors
+
+
+def test_pages_carry_security_headers_and_nothing_breaks_the_csp(served, browser):
+    context = browser.new_context()  # CSP enforced
+    page = context.new_page()
+    errors = _csp_errors(page)
+    for path in ("/", f"/v/{_talk_id(served)}", "/search?q=young", "/login"):
+        response = page.goto(served["base"] + path)
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+        # the stylesheet applied: the masthead is dark, so the CSS file was allowed and loaded
+        bg = page.eval_on_selector(".masthead", "e => getComputedStyle(e).backgroundColor")
+        assert bg == "rgb(17, 19, 23)", path
+    # the page script ran under the CSP: a time link seeks the player (no inline handler)
+    page.goto(f"{served['base']}/v/{_talk_id(served)}")
+    link = page.locator("ol.transcript a.time").last
+    target = link.get_attribute("href").split("#")[1]
+    link.click()
+    assert page.url.endswith("#" + target) and "?t=" in page.url
+    context.close()
+    assert errors == []
+
+
+def test_mobile_width_has_no_horizontal_scroll_and_stacks_the_transcript(served, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    en = _talk_id(served)
+    paths = {
+        "archive": "/",
+        "video": f"/v/{en}",
+        "video-ru": f"/v/{RU_ID}",
+        "search": "/search?q=young",
+    }
+    for label, viewport in (("desktop", {"width": 1280, "height": 900}), ("mobile", MOBILE)):
+        context = browser.new_context(viewport=viewport)
+        pg = context.new_page()
+        for name, path in paths.items():
+            pg.goto(served["base"] + path)
+            width = pg.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], (label, name, width)
+            pg.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        if label == "mobile":
+            pg.goto(served["base"] + f"/v/{en}")
+            button = pg.locator(".masthead button[type=submit]").bounding_box()
+            assert button["x"] + button["width"] <= MOBILE["width"]
+            # the words get the full width, not a quarter of it
+            text = pg.locator("#seg-0 .text").bounding_box()
+            assert text["width"] > MOBILE["width"] * 0.7
+        context.close()
+
+
+def test_sign_out_ends_the_admin_session(served, page):
+    base = served["base"]
+    page.goto(f"{base}/login")
+    page.fill("input[name=token]", served["token"])
+    with page.expect_navigation():
+        page.click("form[action='/login'] button[type=submit]")
+    response = page.goto(f"{base}/jobs")
+    assert response.status == 200 and "no-store" in response.headers["cache-control"]
+    cookie = next(c for c in page.context.cookies() if c["name"] == "vb_session")
+    assert cookie["httpOnly"] and served["token"] not in cookie["value"]
+    with page.expect_navigation():
+        page.click("#sign-out")
+    assert page.goto(f"{base}/jobs").status == 401
+    assert page.locator("a[href='/login']").count() == 1
+    # the old session id is dead on the server too, not only forgotten by the browser
+    r = httpx.get(f"{base}/jobs", cookies={"vb_session": cookie["value"]})
+    assert r.status_code == 401
+
+
+def test_the_address_follows_the_last_seek(served, page):
+    from videobrief.records import Brief, Claim
+    from videobrief.store import Store
+
+    en = _talk_id(served)
+    brief = Brief(
+        headline=Claim(text="A young man inherits", citations=(0,), times=(0.0,)), language="en"
+    )
+    with Store.open(served["data"]) as store:
+        store.save_brief(en, brief, "test")
+    page.goto(f"{served['base']}/v/{en}")
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    starts = _starts(page)
+    page.click("#seg-2 a.time")
+    assert f"t={starts[2]:.2f}" in page.url and page.url.endswith("#seg-2")
+    page.click("#brief a.cite[data-t]")  # the headline cites 00:00
+    page.wait_for_function("document.getElementById('player').currentTime < 0.25")
+    assert "t=0.00" in page.url and page.url.endswith("#seg-0")
+    # a seek from the player's own controls moves the address too
+    page.evaluate(f"document.getElementById('player').currentTime = {starts[1] + 0.1}")
+    page.wait_for_function(f"location.search === '?t={starts[1] + 0.1:.2f}'")
+
+
+def test_forwarded_for_is_not_trusted_without_trust_proxy(served):
+    """Rotating X-Forwarded-For must not buy a client a fresh comment allowance."""
+    url = f"{served['base']}/api/v1/videos/{RU_ID}/comments"
+    codes = [
+        httpx.post(
+            url, json={"name": "n", "text": f"t{i}"}, headers={"X-Forwarded-For": f"10.0.0.{i}"}
+        ).status_code
+        for i in range(7)
+    ]
+    assert 429 in codes, codes

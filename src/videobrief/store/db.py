@@ -277,9 +277,14 @@ class Store(SearchIndex, WebTables, SpeakerStore):
     def resolve_id(self, prefix: str) -> str:
         """The full video id for a unique prefix of at least six hex characters."""
         wanted = prefix.strip().lower()
-        if len(wanted) < MIN_PREFIX or not _HEX.fullmatch(wanted):
+        if not _HEX.fullmatch(wanted):
             raise BadInput(
-                f"video id {prefix!r}: give at least {MIN_PREFIX} hex characters of the id"
+                f"{prefix[:80]!r} is not a video id: ids are hexadecimal (0-9, a-f);"
+                " `videobrief list` shows them"
+            )
+        if len(wanted) < MIN_PREFIX:
+            raise BadInput(
+                f"video id {prefix!r} is too short: give at least {MIN_PREFIX} of its characters"
             )
         with self._read.begin() as session:
             stmt = select(Video.id).where(Video.id.startswith(wanted)).limit(3)

@@ -29,6 +29,27 @@ from videobrief.store.web_models import ApiToken, Comment, Job
 DEFAULT_LEASE_S = 60.0
 _CLAIM_TRIES = 5
 
+# What a newsroom reads on the job page for each pipeline stage name.
+STAGE_LABELS = {
+    "import": "Reading the transcript file",
+    "ingest": "Reading the file",
+    "decode": "Decoding the audio",
+    "speech": "Recognising speech",
+    "speakers": "Telling speakers apart",
+    "entities": "Finding names and places",
+    "english": "Writing the English track",
+    "brief": "Writing the brief",
+    "index": "Updating the search index",
+    "publish": "Publishing the page",
+}
+
+
+def stage_label(stage: str | None) -> str:
+    """A stage's human name ("speech" → "Recognising speech"); unknown names pass through."""
+    if not stage:
+        return "—"
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
 
 @dataclass(frozen=True)
 class CommentView:
@@ -38,6 +59,7 @@ class CommentView:
     text: str
     status: str
     created_at: datetime
+    staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,15 +79,20 @@ class JobView:
     updated_at: datetime
     lease_until: datetime | None = None
 
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["stage_label"] = stage_label(self.stage)
         for key in ("created_at", "updated_at", "lease_until"):
             d[key] = d[key].isoformat() if d[key] is not None else None
         return d
 
 
 def _comment_view(c: Comment) -> CommentView:
-    return CommentView(c.id, c.video_id, c.name, c.body, c.status, c.created_at)
+    return CommentView(c.id, c.video_id, c.name, c.body, c.status, c.created_at, bool(c.staff))
 
 
 def _job_view(j: Job) -> JobView:
@@ -109,11 +136,20 @@ class WebTables:
 
     # -- comments -----------------------------------------------------------------------------
 
-    def add_comment(self, video_id: str, name: str, body: str, status: str, client: str) -> int:
-        """Store a comment; returns its id."""
+    def add_comment(
+        self, video_id: str, name: str, body: str, status: str, client: str, staff: bool = False
+    ) -> int:
+        """Store a comment; returns its id. `staff`: posted by a signed-in admin."""
 
         def fn(session: Session) -> int:
-            row = Comment(video_id=video_id, name=name, body=body, status=status, client=client)
+            row = Comment(
+                video_id=video_id,
+                name=name,
+                body=body,
+                status=status,
+                client=client,
+                staff=staff,
+            )
             session.add(row)
             session.flush()
             return row.id

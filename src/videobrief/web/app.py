@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from jinja2 import PackageLoader
@@ -19,8 +21,8 @@ from videobrief.search import SemanticIndex
 from videobrief.store import Store
 from videobrief.store.entity_store import archive_key
 from videobrief.web.deps import AppState, render
+from videobrief.web.headers import SecurityMiddleware
 from videobrief.web.routes import admin, api, check, comments, entities, pages, search, uploads
-from videobrief.web.security import RateLimiter
 from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
 
@@ -40,7 +42,6 @@ def create_app(settings: WebSettings) -> FastAPI:
         settings=settings,
         store=store,
         env=env,
-        comment_limiter=RateLimiter(*settings.comment_rate),
         semantic=SemanticIndex(),
     )
 
@@ -68,29 +69,74 @@ def create_app(settings: WebSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.vb = state
+    state.env.globals["language_name"] = page.language_name
+    stylesheet = state.env.get_template("site.css").render().encode()
+
+    @app.get("/assets/site.css", include_in_schema=False)
+    def site_css() -> Response:
+        """The page's stylesheet as a file: the CSP allows no inline style."""
+        return Response(
+            stylesheet, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+        )
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (pages, search, entities, comments, uploads, admin, api, check):
         app.include_router(module.router)
+    # multipart framing adds a little to an upload's file size
+    upload_limit = settings.max_upload_bytes + 1024 * 1024
+    app.add_middleware(SecurityMiddleware, upload_limit=upload_limit)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         """JSON for the API, a page for people."""
-        accept = request.headers.get("accept", "")
-        wants_html = not request.url.path.startswith("/api/") and "text/html" in accept
-        if wants_html:
-            response = render(
-                request,
-                "message.html",
-                {"title": f"Error {exc.status_code}", "message": exc.detail},
-                exc.status_code,
-            )
-        else:
-            response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        response = _error(request, exc.status_code, str(exc.detail))
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """Bad parameters: 404 for a malformed id in a page path, else 400 for people, 422 for
+        the API. Never echoes the input (it may be huge or not even encodable)."""
+        errors = [
+            {"loc": [str(part)[:40] for part in e.get("loc", ())], "msg": safe_text(e["msg"])}
+            for e in exc.errors()[:10]
+        ]
+        if _wants_html(request):
+            in_path = any(e["loc"][:1] == ["path"] for e in errors)
+            status = 404 if in_path else 400
+            text = (
+                "No such page."
+                if in_path
+                else "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)
+            )
+            return _error(request, status, text)
+        return _json({"detail": errors}, 422)
+
     return app
+
+
+def safe_text(text: str, limit: int = 200) -> str:
+    """`text` cut short, with anything UTF-8 cannot carry (lone surrogates) replaced."""
+    return text[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and "text/html" in accept
+
+
+def _json(body: object, status: int) -> Response:
+    # ensure_ascii: escapes every non-ASCII character, so no input can fail to encode
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    message = safe_text(message)
+    if _wants_html(request):
+        context = {"title": f"Error {status}", "message": message}
+        return render(request, "message.html", context, status)
+    return _json({"detail": message}, status)
 
 
 def create_app_from_env() -> FastAPI:

@@ -13,9 +13,28 @@ class CommentError(ValueError):
     """A comment the form must send back (empty, too long)."""
 
 
+# Bidi embeddings, overrides, isolates and marks: in a name they can show "evil admin" as
+# "live admin". Names and texts are also shown in isolating elements (<bdi>, dir=auto).
+_BIDI = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
+
+
+def strip_controls(value: str) -> str:
+    """`value` without bidi controls, lone surrogates or C0 controls other than newline/tab."""
+    value = value.translate(_BIDI)
+    value = value.encode("utf-8", "ignore").decode("utf-8") if _has_surrogate(value) else value
+    return "".join(c for c in value if c >= " " or c in "\n\t")
+
+
+def _has_surrogate(value: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in value)
+
+
 def clean(name: str | None, text: str | None, max_name: int, max_text: int) -> tuple[str, str]:
     """Trim and check a submission; raises CommentError with a reason a person can act on."""
-    name, text = (name or "").strip(), (text or "").strip()
+    name = " ".join(strip_controls(name or "").split())
+    text = strip_controls(text or "").strip()
     if not name or not text:
         raise CommentError("Both a name and a comment are needed.")
     if len(name) > max_name:
@@ -25,9 +44,18 @@ def clean(name: str | None, text: str | None, max_name: int, max_text: int) -> t
     return name, text
 
 
-def add(store: Store, video_id: str, name: str, text: str, client: str, pending: bool) -> int:
-    """Store a cleaned comment; returns its id."""
-    return store.add_comment(video_id, name, text, "pending" if pending else "visible", client)
+def add(
+    store: Store,
+    video_id: str,
+    name: str,
+    text: str,
+    client: str,
+    pending: bool,
+    staff: bool = False,
+) -> int:
+    """Store a cleaned comment; returns its id. `staff`: posted by a signed-in admin."""
+    status = "pending" if pending and not staff else "visible"
+    return store.add_comment(video_id, name, text, status, client, staff=staff)
 
 
 def for_video(store: Store, video_id: str, admin: bool = False) -> list[CommentView]:

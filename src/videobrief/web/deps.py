@@ -12,13 +12,13 @@ from jinja2 import Environment
 from videobrief.errors import BadInput
 from videobrief.records import Brief, Transcript
 from videobrief.search import SemanticIndex
-from videobrief.store import Store
+from videobrief.store import Store, web_security
 from videobrief.web import tokens
-from videobrief.web.security import RateLimiter, csrf_token, set_csrf_cookie
+from videobrief.web.security import csrf_token, set_csrf_cookie
 from videobrief.web.settings import WebSettings
 
-ADMIN_COOKIE = "vb_admin"
-VIDEO_ID_PATTERN = r"^[0-9a-f]{6,64}$"
+SESSION_COOKIE = "vb_session"  # a server-side session id, never the token itself
+VIDEO_ID_PATTERN = r"^[0-9a-fA-F]{6,64}$"  # ids are shown lower case; any case is accepted
 
 
 @dataclass
@@ -28,7 +28,6 @@ class AppState:
     settings: WebSettings
     store: Store
     env: Environment
-    comment_limiter: RateLimiter
     semantic: SemanticIndex
 
 
@@ -43,12 +42,18 @@ def bearer(request: Request) -> str | None:
 
 
 def admin_name(request: Request) -> str | None:
-    """The admin token's name from a Bearer header or the sign-in cookie, else None."""
+    """The admin token's name from a Bearer header or the sign-in session cookie, else None."""
     cached = getattr(request.state, "admin", False)
     if cached is not False:
         return cached
-    token = bearer(request) or request.cookies.get(ADMIN_COOKIE)
-    name = tokens.verify_token(app_state(request).store, token) if token else None
+    store = app_state(request).store
+    token, sid = bearer(request), request.cookies.get(SESSION_COOKIE)
+    if token:
+        name = tokens.verify_token(store, token)
+    elif sid:
+        name = web_security.session_admin(store, sid)
+    else:
+        name = None
     request.state.admin = name
     return name
 
@@ -63,6 +68,7 @@ def require_admin(request: Request) -> str:
 
 def find_video(store: Store, video_id: str) -> Transcript:
     """The stored transcript for a full id or unique prefix; 404 otherwise."""
+    video_id = video_id.lower()
     try:
         full = video_id if len(video_id) == 64 else store.resolve_id(video_id)
     except BadInput as exc:

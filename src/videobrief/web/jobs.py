@@ -8,9 +8,19 @@ renews the lease while it works.
 from __future__ import annotations
 
 from videobrief.store import JobView, Store
-from videobrief.store.web_tables import DEFAULT_LEASE_S
+from videobrief.store.web_tables import DEFAULT_LEASE_S, STAGE_LABELS, stage_label
 
-__all__ = ["DEFAULT_LEASE_S", "JobView", "claim_next", "create", "finish", "get", "progress"]
+__all__ = [
+    "DEFAULT_LEASE_S",
+    "JobView",
+    "claim_next",
+    "create",
+    "finish",
+    "get",
+    "progress",
+    "STAGE_LABELS",
+    "stage_label",
+]
 
 
 def create(store: Store, filename: str, upload_path: str, sha256: str) -> JobView:

@@ -1,8 +1,9 @@
-"""CSRF tokens and the per-client rate limit for public writes (comments).
+"""CSRF tokens and the client identity used by the comment rate limit (kept in the store).
 
-CSRF uses the double-submit pattern: a random cookie (SameSite=Strict, HttpOnly) whose value
-the server also renders into each form; a cross-site form can send the cookie but cannot read
-it to fill the field.
+CSRF uses the signed double-submit pattern: a random nonce plus its HMAC under the data
+folder's secret, in a cookie (SameSite=Strict, HttpOnly) whose value the server also renders
+into each form. A cross-site form can send the cookie but cannot read it to fill the field, and
+a self-chosen cookie/field pair fails the signature (a sibling subdomain cannot plant one).
 """
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,11 +19,31 @@ CSRF_COOKIE = "vb_csrf"
 CSRF_FIELD = "csrf"
 
 
+def _secret(request: Request) -> bytes:
+    return request.app.state.vb.settings.secret
+
+
+def _sign(secret: bytes, nonce: str) -> str:
+    return hmac.new(secret, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def signed(secret: bytes, token: str | None) -> bool:
+    """True if `token` is `nonce.hmac` with a valid signature under `secret`."""
+    if not token or len(token) > 200:
+        return False
+    nonce, _, mac = token.partition(".")
+    return len(nonce) == 43 and hmac.compare_digest(_sign(secret, nonce), mac)
+
+
 def csrf_token(request: Request) -> str:
     """The request's CSRF token: the cookie's, or a fresh one that `set_csrf_cookie` will set."""
     token = request.cookies.get(CSRF_COOKIE)
-    if not token or len(token) != 43:
-        token = getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(32)
+    secret = _secret(request)
+    if not signed(secret, token):
+        token = getattr(request.state, "new_csrf", None)
+        if token is None:
+            nonce = secrets.token_urlsafe(32)
+            token = f"{nonce}.{_sign(secret, nonce)}"
         request.state.new_csrf = token
     return token
 
@@ -38,40 +56,14 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
-    """True if the form's token matches the cookie."""
+    """True if the form's token matches the cookie and carries the server's signature."""
     cookie = request.cookies.get(CSRF_COOKIE)
-    return bool(cookie and submitted) and hmac.compare_digest(cookie, submitted)
+    if not (cookie and submitted) or not hmac.compare_digest(cookie, submitted):
+        return False
+    return signed(_secret(request), cookie)
 
 
 def client_id(request: Request, secret: bytes) -> str:
     """A salted hash of the client address: enough to rate-limit, useless if leaked."""
     host = request.client.host if request.client else "unknown"
     return hmac.new(secret, host.encode(), hashlib.sha256).hexdigest()
-
-
-class RateLimiter:
-    """At most `limit` events per client in any `window` seconds (sliding window, in memory).
-
-    One server process holds the counts; a restart forgets them, which only ever lets a client
-    post sooner, never locks anyone out.
-    """
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        """Record an attempt; False if the client is over its limit."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._seen.setdefault(client, deque())
-            while times and now - times[0] > self.window:
-                times.popleft()
-            if len(times) >= self.limit:
-                return False
-            times.append(now)
-            if len(self._seen) > 10_000:  # forget idle clients so memory stays bounded
-                for key in [k for k, v in self._seen.items() if not v][:5_000]:
-                    del self._seen[key]
-            return True

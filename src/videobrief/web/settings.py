@@ -54,6 +54,9 @@ def to_env(settings: WebSettings) -> str:
             "worker": settings.worker,
             "max_upload_bytes": settings.max_upload_bytes,
             "cpu_threads": settings.cpu_threads,
+            "comment_rate": list(settings.comment_rate),
+            "comment_max_chars": settings.comment_max_chars,
+            "name_max_chars": settings.name_max_chars,
             "model": settings.model,
             "cache_dir": str(settings.cache_dir) if settings.cache_dir else None,
         }
@@ -64,6 +67,7 @@ def from_env() -> WebSettings:
     """Inverse of `to_env`, read from the environment."""
     raw = json.loads(os.environ[ENV_SETTINGS])
     cache = raw.pop("cache_dir")
+    raw["comment_rate"] = tuple(raw["comment_rate"])
     return WebSettings(
         data_dir=Path(raw.pop("data_dir")), cache_dir=Path(cache) if cache else None, **raw
     )

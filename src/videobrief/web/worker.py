@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from videobrief import pipeline, search
+from videobrief.configs import build_config, env_llm
 from videobrief.errors import BadInput
-from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 from videobrief.web import jobs
 from videobrief.web.settings import WebSettings
@@ -98,11 +98,16 @@ def worker_main(settings: WebSettings, stop: mp.synchronize.Event) -> None:
     """Process entry point: loop until `stop` is set (or SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops us
     store = Store.from_settings(settings.data_dir, settings.db_url)
-    config = pipeline.RunConfig(
-        data_dir=settings.data_dir,
-        cache_dir=settings.resolved_cache_dir(),
-        speech=SpeechOptions(model=settings.model),
-        cpu_threads=settings.cpu_threads,
+    llm_url, llm_model = env_llm()
+    # the same builder as `videobrief run`: a file the CLI processed is reused, not redone
+    config = build_config(
+        settings.data_dir,
+        settings.resolved_cache_dir(),
+        model=settings.model,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        threads=settings.cpu_threads,
+        voices=store.known_voices("campp"),
     )
     try:
         while not stop.is_set():

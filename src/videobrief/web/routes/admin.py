@@ -1,12 +1,14 @@
-"""Admin sign-in for the browser: the token goes into an HttpOnly, SameSite=Strict cookie."""
+"""Admin sign-in for the browser: a token opens a server-side session whose random id goes into
+an HttpOnly, SameSite=Strict cookie (Secure over https); signing out deletes the session."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from videobrief.store import web_security
 from videobrief.web import tokens
-from videobrief.web.deps import ADMIN_COOKIE, app_state, render
+from videobrief.web.deps import SESSION_COOKIE, app_state, render
 from videobrief.web.routes.comments import _field, check_csrf, small_form
 
 router = APIRouter(include_in_schema=False)
@@ -22,12 +24,22 @@ async def login(request: Request) -> Response:
     form = await small_form(request)
     check_csrf(request, form)
     token = (_field(form, "token") or "").strip()
-    if tokens.verify_token(app_state(request).store, token) is None:
+    store = app_state(request).store
+    token_id = tokens.token_id(store, token)
+    if token_id is None:
         return render(request, "login.html", {"error": "That token is not valid."}, 401)
+    sid = web_security.open_session(store, token_id)
     response = RedirectResponse("/upload", status_code=303)
     secure = request.url.scheme == "https"
+    max_age = int(web_security.SESSION_TTL.total_seconds())
     response.set_cookie(
-        ADMIN_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/"
+        SESSION_COOKIE,
+        sid,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+        path="/",
     )
     return response
 
@@ -36,6 +48,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     form = await small_form(request)
     check_csrf(request, form)
+    web_security.close_session(app_state(request).store, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(ADMIN_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -3,6 +3,7 @@ comments, uploads and jobs. Writes other than comments need an admin Bearer toke
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -11,7 +12,7 @@ from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from videobrief import search
+from videobrief import page, search
 from videobrief.records import Brief
 from videobrief.store import VideoSummary
 from videobrief.web import comments as comment_store
@@ -67,7 +68,13 @@ def list_videos(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ):
     """Published videos, newest first (paged in SQL)."""
-    return app_state(request).store.list_videos(limit=limit, offset=offset)
+    rows = app_state(request).store.list_videos(limit=limit, offset=offset)
+    return [_public(v) for v in rows]
+
+
+def _public(v: VideoSummary) -> VideoSummary:
+    """The summary with the source's file name only, never its path on the server."""
+    return replace(v, source=page.filename(v.source))
 
 
 @router.get("/videos/{video_id}", response_model=VideoSummary, responses=ERRORS)
@@ -77,13 +84,15 @@ def get_video(request: Request, video_id: VideoId):
     row = app_state(request).store.video_summary(t.id)
     if row is None:
         raise HTTPException(404, f"no video {video_id}")
-    return row
+    return _public(row)
 
 
 @router.get("/videos/{video_id}/transcript", responses=ERRORS)
 def get_transcript(request: Request, video_id: VideoId) -> dict[str, Any]:
     """The transcript in the public transcript.json form (segments, words, English track)."""
-    return find_video(app_state(request).store, video_id).to_json_dict()
+    body = find_video(app_state(request).store, video_id).to_json_dict()
+    body["source"] = page.filename(body.get("source"))
+    return body
 
 
 @router.get("/videos/{video_id}/brief", response_model=Brief, responses=ERRORS)
@@ -249,9 +258,10 @@ def list_jobs(request: Request, _auth: AdminAuth = None):
     return jobs.recent(app_state(request).store)
 
 
-@router.get("/jobs/{job_id}", response_model=jobs.JobView, responses=ERRORS)
-def get_job(request: Request, job_id: JobId):
-    """One job's status and stage progress."""
+@router.get("/jobs/{job_id}", response_model=jobs.JobView, responses={**ERRORS, **ADMIN_ERRORS})
+def get_job(request: Request, job_id: JobId, _auth: AdminAuth = None):
+    """One job's status and stage progress (admin: a job names the uploaded file)."""
+    require_admin(request)
     job = jobs.get(app_state(request).store, job_id)
     if job is None:
         raise HTTPException(404, "no such job")

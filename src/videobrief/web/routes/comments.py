@@ -9,8 +9,15 @@ from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from videobrief.store import web_security
 from videobrief.web import comments as comment_store
-from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, require_admin
+from videobrief.web.deps import (
+    VIDEO_ID_PATTERN,
+    admin_name,
+    app_state,
+    find_video,
+    require_admin,
+)
 from videobrief.web.security import CSRF_FIELD, client_id, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +47,8 @@ def post_comment(request: Request, video_id: str, name: str | None, text: str | 
     state = app_state(request)
     settings = state.settings
     client = client_id(request, settings.secret)
-    if not state.comment_limiter.allow(client):
+    limit, window = settings.comment_rate
+    if not web_security.rate_allow(state.store, "comment", client, limit, window):
         raise HTTPException(429, "too many comments from you just now; wait a minute")
     try:
         name, text = comment_store.clean(
@@ -48,8 +56,11 @@ def post_comment(request: Request, video_id: str, name: str | None, text: str | 
         )
     except comment_store.CommentError as exc:
         raise HTTPException(422, str(exc)) from exc
-    comment_store.add(state.store, video_id, name, text, client, pending=settings.moderate)
-    return "pending" if settings.moderate else "visible"
+    staff = admin_name(request) is not None
+    comment_store.add(
+        state.store, video_id, name, text, client, pending=settings.moderate, staff=staff
+    )
+    return "pending" if settings.moderate and not staff else "visible"
 
 
 @router.post("/v/{video_id}/comments")

@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from videobrief import exports, page
+from videobrief.store import archive
 from videobrief.web import comments as comment_store
 from videobrief.web import media
+from videobrief.web.comments import strip_controls
 from videobrief.web.deps import (
     VIDEO_ID_PATTERN,
     admin_name,
@@ -19,6 +21,7 @@ from videobrief.web.deps import (
     find_video,
     load_brief,
     render,
+    require_admin,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +48,7 @@ def index(request: Request, page_no: Annotated[int, Query(alias="page", ge=1, le
         "index.html",
         {
             "videos": videos,
+            "headlines": archive.headlines(store, [v.id for v in videos]),
             "total": store.count_videos(),
             "page": page_no,
             "per_page": PER_PAGE,
@@ -141,3 +145,20 @@ def media_file(request: Request, video_id: VideoId) -> Response:
     if path is None or kind is None:
         raise HTTPException(404, "the media file is not available on this server")
     return FileResponse(path, media_type=kind[0], content_disposition_type="inline")
+
+
+@router.post("/v/{video_id}/title")
+async def set_title(request: Request, video_id: VideoId) -> Response:
+    """An editor names the video (archive headline when it has no brief, page title)."""
+    from videobrief.web.routes.comments import _field, check_csrf, small_form
+
+    form = await small_form(request)
+    check_csrf(request, form)
+    require_admin(request)
+    store = app_state(request).store
+    t = find_video(store, video_id)
+    title = " ".join(strip_controls(_field(form, "title") or "").split())
+    if not title:
+        raise HTTPException(422, "a title cannot be empty")
+    archive.set_title(store, t.id, title)
+    return RedirectResponse(f"/v/{t.id}", status_code=303)

@@ -63,6 +63,7 @@ def jobs_page(request: Request):
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, job_id: JobId):
+    require_admin(request)  # a job shows the uploaded file's name
     job = jobs.get(app_state(request).store, job_id)
     if job is None:
         raise HTTPException(404, "no such job")
@@ -72,6 +73,7 @@ def job_page(request: Request, job_id: JobId):
 @router.get("/jobs/{job_id}/events")
 async def job_events(request: Request, job_id: JobId) -> StreamingResponse:
     """SSE: one `job` event each time the job's row changes, until it is done or failed."""
+    require_admin(request)
     store = app_state(request).store
     if await run_in_threadpool(jobs.get, store, job_id) is None:
         raise HTTPException(404, "no such job")

@@ -10,7 +10,7 @@
   source.addEventListener("job", function (ev) {
     var job = JSON.parse(ev.data);
     set("status", job.status);
-    set("stage", job.stage || "—");
+    set("stage", job.stage_label || "—");
     set("note", job.note || "");
     var bar = document.getElementById("bar");
     bar.max = job.total || 1;

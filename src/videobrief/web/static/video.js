@@ -37,13 +37,25 @@
     var link = ev.target.closest && ev.target.closest("a.time[data-t]");
     if (!link || !player) return;
     ev.preventDefault();
-    seek(parseFloat(link.dataset.t));
-    history.replaceState(null, "", link.getAttribute("href"));
+    var t = parseFloat(link.dataset.t);
+    seek(t);
+    share(t, link.hash);
   });
+
+  // The address always names the last seek, so a shared link opens where the reader is.
+  function share(t, hash) {
+    if (isNaN(t)) return;
+    var i = indexAt(t);
+    var anchor = hash || (i >= 0 ? "#" + items[i].id : "");
+    history.replaceState(null, "", location.pathname + "?t=" + t.toFixed(2) + anchor);
+  }
 
   if (player) {
     player.addEventListener("timeupdate", function () { highlight(player.currentTime, false); });
-    player.addEventListener("seeked", function () { highlight(player.currentTime, false); });
+    player.addEventListener("seeked", function () {
+      highlight(player.currentTime, false);
+      share(player.currentTime, "");
+    });
     var t = parseFloat(new URLSearchParams(location.search).get("t"));
     if (!isNaN(t)) {
       var go = function () { seek(t); };
