@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from videobrief.brief import extractive, grounding, llm_brief
 from videobrief.brief.index import Index, build_index
 from videobrief.brief.speakers import name_quotes
+from videobrief.glossary import Term
 from videobrief.llm import ChatClient
 from videobrief.records import Brief, Claim, Transcript
 
@@ -35,6 +36,9 @@ class BriefOptions:
     max_points: int = 5
     max_quotes: int = 2
     llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
+    # The user's glossary (`term = English form`): an English brief's names are checked
+    # against the original through it.
+    glossary: tuple[Term, ...] = ()
 
     def settings_hash(self, transcript: Transcript) -> str:
         """Changes when these options or the transcript's content change."""
@@ -49,7 +53,7 @@ class BriefOptions:
 
 def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -> Brief:
     """The brief of `transcript`: only what its segments say, each item citing them."""
-    index = build_index(transcript)
+    index = build_index(transcript, glossary=options.glossary)
     notes: list[str] = []
     if not index.units:
         what = "no speech" if not transcript.segments else "no text in the brief's language"
