@@ -138,10 +138,19 @@ def _grounded(draft: extractive.Draft, index: Index) -> dict[str, list]:
     """Each part of a draft with only what passes the grounding check, plus `rejected`."""
     grounding.prefetch([*draft.headline, *draft.lede, *draft.points], index)
     out: dict[str, list] = {"rejected": []}
-    for part in ("headline", "lede", "points"):
+    for part in ("lede", "points"):
         verdict = grounding.ground(getattr(draft, part), [], index)
         out[part] = verdict.claims
         out["rejected"] += verdict.rejected
+    # Headline candidates, best first: the first that passes is the headline; those tried
+    # before it are listed as rejected, the ones after it were never needed.
+    out["headline"] = []
+    for candidate in draft.headline:
+        verdict = grounding.ground([candidate], [], index)
+        out["rejected"] += verdict.rejected
+        if verdict.claims:
+            out["headline"] = verdict.claims[:1]
+            break
     verdict = grounding.ground([], draft.quotes, index)
     out["quotes"] = verdict.quotes
     out["rejected"] += verdict.rejected
