@@ -136,8 +136,8 @@ def headline_text(
     lo, hi = HEADLINE_WORDS
     text = trim_fillers(unit.text)
     # A unit can hold two sentences when the second starts in lower case; take the first.
-    first = re.split(r"(?<=[.!?…])\s+", text)[0].rstrip(" .!?…")
-    options = [first, *_CLAUSE_SPLIT.split(text.rstrip(" .!?…"))]
+    first = re.split(r"(?<=[.!?…])\s+", text)[0].rstrip(" .!?…,;:")
+    options = [first, *_CLAUSE_SPLIT.split(text.rstrip(" .!?…,;:"))]
     valid = [
         c.strip()
         for c in options
