@@ -220,8 +220,13 @@ def test_a_year_said_in_words_supports_its_digits_and_a_wrong_year_fails():
         ),  # fmt: skip
     )
     index = build_index(t)
-    assert check_claim(Claim(text="In 2026 the ministers will meet in Minsk.", citations=(0,)), index) is None  # fmt: skip
-    wrong = check_claim(Claim(text="In 2025 the ministers will meet in Minsk.", citations=(0,)), index)  # fmt: skip
+    assert (
+        check_claim(Claim(text="In 2026 the ministers will meet in Minsk.", citations=(0,)), index)
+        is None
+    )
+    wrong = check_claim(
+        Claim(text="In 2025 the ministers will meet in Minsk.", citations=(0,)), index
+    )
     assert wrong is not None and "number not in original: 2025" in wrong
 
 
@@ -263,7 +268,10 @@ def test_brics_heard_as_a_word_is_the_body_for_entities_validation_and_the_brief
     (`english:rejected:llm-bundled:invented-name:BRICS` in a `make demo` run) because the
     entity was "Briks" and the acronym check is letter for letter."""
     demo = Transcript.model_validate(json.loads(DEMO_LLM.read_text(encoding="utf-8")))
-    said = "а также в Брикс в организации объединенных наций, в организации по безопасности с отрудничеству в Европе."  # fmt: skip
+    said = (
+        "а также в Брикс в организации объединенных наций, в организации по безопасности с "
+        "отрудничеству в Европе."
+    )
     seg = Segment(id=0, start=0, end=9, text=said, lang="ru")
     t = Transcript(id=VID, source="x", duration=9, segments=(seg,))
     brics = next(e for e in find_entities(t) if e.type == "ORG")
@@ -272,11 +280,21 @@ def test_brics_heard_as_a_word_is_the_body_for_entities_validation_and_the_brief
     english = "Also in BRICS, in the United Nations, in the organization for security in Europe."
     assert not [r for r in validator.check(said, english).reasons if "BRICS" in r]
     # ...and "bricks" (speech-translate's rendering) is still a lost name.
-    assert "lost-name:BRICS" in validator.check(said, english.replace("BRICS", "the bricks")).reasons  # fmt: skip
+    assert (
+        "lost-name:BRICS" in validator.check(said, english.replace("BRICS", "the bricks")).reasons
+    )
     # The brief: BRICS over «Брикс» and over «БРИКС» (the demo's glossary-snapped segment).
     for ru in (said, demo.segments[6].text):
-        index = build_index(_segments((ru, english), ("Министры обсудили безопасность.", "The ministers discussed security.")))  # fmt: skip
-        assert check_claim(Claim(text="Also in BRICS, in the United Nations.", citations=(0,)), index) is None  # fmt: skip
+        index = build_index(
+            _segments(
+                (ru, english),
+                ("Министры обсудили безопасность.", "The ministers discussed security."),
+            )
+        )
+        assert (
+            check_claim(Claim(text="Also in BRICS, in the United Nations.", citations=(0,)), index)
+            is None
+        )
 
 
 def _unusable(t: Transcript) -> set[int]:
@@ -339,10 +357,14 @@ def test_english_flagged_rejected_last_is_never_briefed_even_if_marked_with_a_so
     brief = make_brief(t)
     assert brief.lede and not _cited(brief) & {2, 3}
     index = build_index(t)
-    reason = check_claim(Claim(text="The Shambhais organization is growing.", citations=(2,)), index)  # fmt: skip
+    reason = check_claim(
+        Claim(text="The Shambhais organization is growing.", citations=(2,)), index
+    )
     assert reason == "cites segment(s) 2 with no validated English"
     # A retry that passed after a rejection is validated English.
-    passed = segs[2].model_copy(update={"flags": ("english:rejected:llm-bundled:meaning:0.80", "english:retry")})  # fmt: skip
+    passed = segs[2].model_copy(
+        update={"flags": ("english:rejected:llm-bundled:meaning:0.80", "english:retry")}
+    )
     assert validated_english(passed) == passed.english
 
 

@@ -78,7 +78,7 @@ class KnownName:
     english: str
     alias_id: str | None = None  # the alias table's entry: must be in the original
     terms: tuple[str, ...] = ()  # glossary terms (Russian) with this English form
-    strict: bool = False  # True for bodies (alias table, user glossary): no letter fallback
+    strict: bool = False  # alias table, user glossary: several words must be named as such
 
 
 @lru_cache(maxsize=64)
@@ -212,9 +212,12 @@ class Original:
             return True
         if any(self.mentions(t) for t in known.terms):
             return True
-        if known.strict:
+        words = _TOKEN.findall(said)
+        if known.strict and len(words) > 1:
+            # A body of several words must be named: "European Union" is not «Европа».
             return False
-        words = [w for w in _TOKEN.findall(said) if w.lower() not in _TITLE_WORDS]
+        # One word (a place, an acronym) may be said in a form the table lacks: «Беларусов».
+        words = [w for w in words if w.lower() not in _TITLE_WORDS]
         return bool(words) and all(self._has_word(w) for w in words)
 
     def _has_word(self, word: str) -> bool:
