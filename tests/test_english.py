@@ -20,9 +20,9 @@ from videobrief.english import (
 )
 from videobrief.errors import VideobriefError
 from videobrief.ingest import decode_audio
+from videobrief.languages import script_of
 from videobrief.llm import ChatClient
 from videobrief.records import Segment
-from videobrief.speech.textcheck import script_of
 
 
 @pytest.fixture(scope="module")

@@ -31,9 +31,9 @@ from faster_whisper import WhisperModel
 
 from videobrief.errors import VideobriefError
 from videobrief.glossary import Term
+from videobrief.languages import script_of
 from videobrief.llm import ChatClient, LLMError
 from videobrief.records import Segment
-from videobrief.speech.textcheck import script_of
 from videobrief.speech.vad import SAMPLE_RATE
 from videobrief.translate import track
 from videobrief.translate.bundled import ChatTranslator, load_bundled

@@ -22,6 +22,7 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from videobrief.errors import BadInput
+from videobrief.languages import script_of
 from videobrief.records import Segment, Transcript
 
 SNIFF_BYTES = 8192
@@ -386,13 +387,5 @@ def guess_script_lang(text: str) -> str | None:
     This is evidence about the writing, not the speech, which is why imports leave
     `lang_prob` empty.
     """
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    cyrillic = sum("\u0400" <= ch <= "\u052f" for ch in letters)
-    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
-    if cyrillic >= SCRIPT_MAJORITY * len(letters):
-        return "ru"
-    if latin >= SCRIPT_MAJORITY * len(letters):
-        return "en"
-    return None
+    script = script_of(text, share=SCRIPT_MAJORITY, min_letters=1)
+    return {"cyrl": "ru", "latn": "en"}.get(script) if script else None
