@@ -10,11 +10,10 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from videobrief.languages import language_name
 from videobrief.records import Brief, CheckResult, Transcript
 
 LOW_CONF = 0.5
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian"}
 
 
 def clock(seconds: float) -> str:
@@ -60,11 +59,6 @@ def filename(source: str | None) -> str:
 
 
 _ENV = environment()
-
-
-def language_name(code: str | None) -> str:
-    """A language code as a reader says it ("ru" → "Russian")."""
-    return LANGUAGE_NAMES.get(code, code) if code else "unknown"
 
 
 def page_context(
