@@ -34,6 +34,7 @@ from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
 from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
 from videobrief.store import Store
+from videobrief.timefmt import clock
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
@@ -299,7 +300,7 @@ def _run_one(
         print(json.dumps(record), flush=True)
     else:
         note = " (reused stored result)" if result.reused else ""
-        summary = f"{len(t.segments)} segments, {page.clock(t.duration)}{note}"
+        summary = f"{len(t.segments)} segments, {clock(t.duration)}{note}"
         err.print(f"{source}: {summary} → page {folder / 'page.html'}", highlight=False)
     return 0
 
@@ -434,8 +435,8 @@ def list_cmd(
             )
         else:
             langs = ",".join(row.languages) or "-"
-            clock = page.clock(row.duration or 0)
-            print(f"{row.id[:12]}  {clock:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
+            length = clock(row.duration or 0)
+            print(f"{row.id[:12]}  {length:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
 
 
 # -- check: `videobrief check VIDEO_ID TEXT_FILE|-` (issue 11) ----------------------------------

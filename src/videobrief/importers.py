@@ -24,6 +24,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from videobrief.errors import BadInput
 from videobrief.languages import script_of
 from videobrief.records import Segment, Transcript
+from videobrief.timefmt import clock
 
 SNIFF_BYTES = 8192
 TEXT_SUFFIXES = frozenset({".srt", ".vtt", ".txt", ".md"})
@@ -279,8 +280,8 @@ def _parse_lines(text: str, name: str) -> tuple[str | None, list[_Cue]]:
             start = _match_seconds(match)
             if cues and start < cues[-1].start - BACKWARDS_TOLERANCE_S:
                 raise BadInput(
-                    f"{name}: line {number}: timestamps go backwards: {_clock(start)} after "
-                    f"{_clock(cues[-1].start)} (more than {BACKWARDS_TOLERANCE_S:g} s)"
+                    f"{name}: line {number}: timestamps go backwards: {clock(start)} after "
+                    f"{clock(cues[-1].start)} (more than {BACKWARDS_TOLERANCE_S:g} s)"
                 )
             cues.append(_Cue(start, None, match["text"].strip()))
         elif cues:
@@ -361,7 +362,7 @@ def _checked_starts(cues: list[_Cue], name: str) -> list[float]:
         if cue.start < prev - BACKWARDS_TOLERANCE_S:
             raise BadInput(
                 f"{name}: timestamps go backwards at entry {i + 1}: "
-                f"{_clock(cue.start)} after {_clock(prev)}"
+                f"{clock(cue.start)} after {clock(prev)}"
             )
         starts.append(max(cue.start, prev))
     return starts
@@ -374,11 +375,6 @@ def _cue_end(cue: _Cue, start: float, next_start: float | None) -> float:
     if next_start is not None:
         return next_start
     return round(start + max(MIN_LAST_SEGMENT_S, len(cue.text) / CHARS_PER_SECOND), 3)
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 def guess_script_lang(text: str) -> str | None:

@@ -12,16 +12,9 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_
 
 from videobrief.languages import language_name
 from videobrief.records import Brief, CheckResult, Transcript
+from videobrief.timefmt import clock
 
 LOW_CONF = 0.5
-
-
-def clock(seconds: float) -> str:
-    """Format seconds as MM:SS, or H:MM:SS from one hour on (the seed page's form)."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def glued(word: str) -> bool:

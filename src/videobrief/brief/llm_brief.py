@@ -18,8 +18,8 @@ from videobrief.brief.index import Index
 from videobrief.brief.text import working_text
 from videobrief.languages import LANGUAGE_NAMES
 from videobrief.llm import ChatClient, LLMError
-from videobrief.page import clock
 from videobrief.records import Claim, Quote
+from videobrief.timefmt import clock
 
 
 class _Sentence(BaseModel):

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from videobrief.exports import write_atomic
-from videobrief.page import clock
 from videobrief.records import CheckResult, Citation, ClaimCheck
+from videobrief.timefmt import clock
 
 _ICON = {
     "supported": "✅ supported",
