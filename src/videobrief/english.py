@@ -31,10 +31,10 @@ from faster_whisper import WhisperModel
 
 from videobrief.errors import VideobriefError
 from videobrief.glossary import Term
+from videobrief.ingest import SAMPLE_RATE
 from videobrief.languages import script_of
 from videobrief.llm import ChatClient, LLMError
 from videobrief.records import Segment
-from videobrief.speech.vad import SAMPLE_RATE
 from videobrief.translate import track
 from videobrief.translate.bundled import ChatTranslator, load_bundled
 from videobrief.translate.track import translate_segments

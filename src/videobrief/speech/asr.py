@@ -22,12 +22,13 @@ from faster_whisper import WhisperModel
 from pydantic import BaseModel, ConfigDict
 
 from videobrief.glossary import Term, hotwords, snap_segment
+from videobrief.ingest import SAMPLE_RATE
 from videobrief.languages import script_for_lang, script_of
 from videobrief.records import Segment, Word
 from videobrief.speech.guards import guard_segment, is_prompt_echo
 from videobrief.speech.language import LangGuess, detect_units, smooth
 from videobrief.speech.textcheck import agrees
-from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
+from videobrief.speech.vad import Region, speech_regions
 
 # Called with (speech seconds done, speech seconds in total).
 Progress = Callable[[float, float], None]
