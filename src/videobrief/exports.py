@@ -8,8 +8,6 @@ atomically so a reader never sees half an export.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import srt
 import webvtt
 
+from videobrief.files import write_atomic
 from videobrief.records import Brief, CheckResult, Claim, Segment, Transcript
 from videobrief.timefmt import clock, vtt_timestamp
 
@@ -167,21 +166,6 @@ EXPORTERS: dict[str, tuple[str, Callable[[Transcript], str]]] = {
     "vtt": ("vtt", to_vtt),
     "txt": ("txt", to_txt),
 }
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and os.replace, so readers see old or new."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide exports from a web server
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_exports(transcript: Transcript, out_dir: Path) -> dict[str, Path]:

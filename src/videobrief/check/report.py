@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from videobrief.exports import write_atomic
+from videobrief.files import write_atomic
 from videobrief.records import CheckResult, Citation, ClaimCheck
 from videobrief.timefmt import clock
 
