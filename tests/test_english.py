@@ -151,6 +151,3 @@ def test_backend_options_are_checked():
     with pytest.raises(VideobriefError, match="--llm-url"):
         make_backend(EnglishOptions(backend="llm"), None)
     assert make_backend(EnglishOptions(backend="none"), None) == (None, None)
-    a, b = EnglishOptions(backend="speech"), EnglishOptions(backend="llm", llm_url="u")
-    assert a.settings_hash("s1") != b.settings_hash("s1")
-    assert a.settings_hash("s1") != a.settings_hash("s2")

@@ -18,7 +18,6 @@ a segment "english:missing" if nothing could translate it. English segments copy
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -42,7 +41,6 @@ from videobrief.translate.validate import Validator
 
 ENGLISH = "en"
 MISSING = track.MISSING  # re-exported: the flag of a segment nothing could translate
-BACKENDS = ("llm-bundled", "llm", "mt", "speech", "none")
 
 
 class EnglishBackend(Protocol):
@@ -71,28 +69,10 @@ class EnglishOptions:
     beam_size: int = 5
     glossary: tuple[Term, ...] = ()
     llm_batch: int = 8
-    llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
+    llm_timeout: float = 120.0  # seconds per request
     names: tuple[tuple[str, str], ...] = ()  # this video's names, Russian -> English
     validate_meaning: bool = True
     whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
-
-    def settings_hash(self, speech_hash: str) -> str:
-        """Hash of these options and the speech result they translate."""
-        payload = json.dumps(
-            {
-                "speech": speech_hash,
-                "backend": self.backend,
-                "mt_model": self.mt_model,
-                "llm": [self.llm_url, self.llm_model, self.llm_batch],
-                "beam": self.beam_size,
-                "glossary": [[t.term, t.english] for t in self.glossary],
-                "names": [list(p) for p in self.names],
-                "meaning": self.validate_meaning,
-                "track": "validated-v1",
-            },
-            sort_keys=True,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 # -- backends ---------------------------------------------------------------------------

@@ -48,10 +48,6 @@ def is_cyrillic_letter(ch: str) -> bool:
     return ch.isalpha() and _CYRILLIC_FIRST <= ch <= _CYRILLIC_LAST
 
 
-def is_latin_letter(ch: str) -> bool:
-    return ch.isalpha() and (ch.isascii() or _LATIN_EXT_FIRST <= ch <= _LATIN_EXT_LAST)
-
-
 def _counts(text: str) -> tuple[int, int, int]:
     """Cyrillic letters, Latin letters and all letters in `text`."""
     letters = [ch for ch in text if ch.isalpha()]

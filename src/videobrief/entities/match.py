@@ -204,14 +204,6 @@ def _proper_by_dictionary(text: str) -> list[str]:
     return out
 
 
-def ner_backends() -> dict[str, str]:
-    """Which recogniser serves each script here (for notes and tests)."""
-    return {
-        "ru": "natasha" if _natasha() else "heuristic",
-        "en": "spacy" if _spacy() else "heuristic",
-    }
-
-
 def _heuristic(text: str) -> list[str]:
     """Capitalised words that do not open a sentence: names in both English and Russian."""
     found = []

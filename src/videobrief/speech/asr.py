@@ -10,8 +10,6 @@ hallucination guards, and, with a glossary, the near-miss snap.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,15 +45,6 @@ class SpeechOptions(BaseModel):
     max_window_s: float = 30.0
     max_gap_s: float = 3.0
     glossary: tuple[Term, ...] = ()
-
-    def settings_hash(self) -> str:
-        """A stable hash of the options: same options + same audio = reuse the stored result.
-
-        An empty glossary is left out, so adding the field did not change existing hashes.
-        """
-        dump = self.model_dump(mode="json", exclude=None if self.glossary else {"glossary"})
-        payload = json.dumps(dump, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 # Seconds spent per step of the speech stage: vad, language, decode, redecode.
