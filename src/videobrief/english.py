@@ -2,8 +2,10 @@
 
 Backends share one small protocol, `translate(segments, audio) -> {segment id: English}`:
 
-- `SpeechTranslate` (default, offline): Whisper `task="translate"` on each segment's own audio.
-  The only offline ru→en path here; a rough gist (see MODELS.md), labelled "speech-translate".
+- `ChatTranslator` (default, offline, `translate/bundled.py`): the bundled LLM translates each
+  segment's original text, every answer checked by `translate/validate.py`. "llm-bundled".
+- `SpeechTranslate` (offline): Whisper `task="translate"` on each segment's own audio, a rough
+  gist and the fallback for media. Labelled "speech-translate".
 - `CT2Translator`: a CTranslate2 text-translation model folder (OPUS-MT or NLLB converted) with
   its sentencepiece tokenizer, for users who have one. Labelled "mt".
 - `LLMTranslator`: any OpenAI-compatible chat endpoint, batched with segment ids. Its answer
