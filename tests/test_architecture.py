@@ -208,12 +208,15 @@ def test_no_import_cycles_between_top_level_packages():
 
 
 def _definitions(module: str) -> list[tuple[str, int]]:
-    """Names defined at any level of a module: functions, classes and assignment targets."""
-    out = []
-    for node in ast.walk(tree(module)):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            out.append((node.name, node.lineno))
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
+    """Functions and classes at any depth, and module-level assignments (the constants)."""
+    body = tree(module).body
+    out = [
+        (node.name, node.lineno)
+        for node in ast.walk(tree(module))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    for node in body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             out += [(t.id, node.lineno) for t in targets if isinstance(t, ast.Name)]
     return out
