@@ -16,7 +16,8 @@ import numpy as np
 
 from videobrief.brief.index import Index
 from videobrief.brief.text import Unit, numbers, trim_fillers, words
-from videobrief.entities.match import is_cyrillic, names
+from videobrief.entities.match import names
+from videobrief.languages import is_cyrillic
 from videobrief.records import Claim, Quote
 
 DAMPING = 0.85

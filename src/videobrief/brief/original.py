@@ -32,10 +32,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from videobrief.entities import aliases
-from videobrief.entities.match import Evidence, is_cyrillic, key
+from videobrief.entities.match import Evidence, key
 from videobrief.entities.match import names as ner_names
 from videobrief.entities.merge import same_name
 from videobrief.glossary import Term, parse_glossary
+from videobrief.languages import is_cyrillic
 from videobrief.numbers import numbers_in
 from videobrief.records import Entity, Segment
 
