@@ -19,7 +19,7 @@ from videobrief.brief.index import Index, build_index
 from videobrief.brief.speakers import name_quotes
 from videobrief.glossary import Term
 from videobrief.llm import ChatClient
-from videobrief.records import Brief, Claim, Transcript
+from videobrief.records import Brief, Claim, Rejected, Transcript
 
 BRIEF_VERSION = "brief-v1"
 
@@ -93,9 +93,18 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
         quotes=tuple(name_quotes(parts["quotes"], transcript)),
         language=index.language,
         backend=backend,
-        rejected=tuple(dict.fromkeys(rejected)),
+        rejected=_distinct(rejected),
         notes=tuple(notes),
     )
+
+
+def _distinct(rejected: list[Rejected]) -> tuple[Rejected, ...]:
+    """Each refused statement once: a headline candidate is often a point without its full
+    stop, refused for the same reason."""
+    seen: dict[tuple[str, tuple[int, ...]], Rejected] = {}
+    for r in rejected:
+        seen.setdefault((r.text.rstrip(" .!?…").lower(), r.citations), r)
+    return tuple(seen.values())
 
 
 MACHINE_SOURCES = {
