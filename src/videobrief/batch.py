@@ -19,6 +19,7 @@ from pathlib import Path
 from videobrief import download, importers, ingest, logs, sources
 from videobrief.errors import BadInput
 from videobrief.pipeline import Event, OnEvent, RunConfig, process, publish
+from videobrief.runner import HERE, Dispatch, Opened, open_source
 from videobrief.store import Store, batch_state
 
 log = logs.get("batch")
@@ -172,10 +173,26 @@ def already_done(store: Store, source: str) -> batch_state.SourceState | None:
     return state
 
 
+def prepare(source: str, settings: BatchSettings) -> tuple[Path, Opened]:
+    """A source made ready for the runner: downloaded if a URL, checked against the limits,
+    probed and hashed. Reads (and downloads) only: nothing is stored, so it can run anywhere."""
+    path = _local_path(source, settings)
+    check_limits(path, settings.limits)
+    return path, open_source(path)
+
+
 def process_source(
-    source: str, store: Store, settings: BatchSettings, on_event: OnEvent | None = None
+    source: str,
+    store: Store,
+    settings: BatchSettings,
+    on_event: OnEvent | None = None,
+    dispatch: Dispatch = HERE,
 ) -> Outcome:
-    """Run one source through the pipeline, recording what happened; never raises for it."""
+    """Run one source through the pipeline, recording what happened; never raises for it.
+
+    `dispatch` says where the work runs (this process, or Ray tasks and actors); the
+    bookkeeping (store, marks, batch rows, exports) happens here, in the caller's process.
+    """
     started = time.perf_counter()
     ctx = {"job": settings.job, "source": source}
     done = already_done(store, source)
@@ -188,10 +205,10 @@ def process_source(
         batch_state.mark(store, source, "running")
         log.info("started", extra={**ctx, "status": "running"})
         with deadline(settings.limits.timeout):
-            path = _local_path(source, settings)
-            identity = _file_identity(path) if not sources.is_url(source) else (None, None)
-            check_limits(path, settings.limits)
-            result = process(path, store, settings.config, timer)
+            if not sources.is_url(source):
+                identity = _file_identity(Path(source))
+            path, opened = dispatch.task(prepare, source, settings)
+            result = process(path, store, settings.config, timer, opened=opened, dispatch=dispatch)
             if settings.out_dir is not None:
                 publish(result.transcript, settings.out_dir, result.brief)
     except (BadInput, SourceTimeout, Exception) as exc:  # a poisoned source fails alone

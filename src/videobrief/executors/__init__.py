@@ -1,6 +1,7 @@
 """Where a batch runs: in this process (`local`, the default) or on a Ray cluster (`ray`).
 
-Both take the same `BatchSettings` and call the same `batch.process_source`, and both are
+Both take the same `BatchSettings` and call the same `batch.process_source` (the Ray one with a
+dispatch that sends each stage's `run` to an actor or a task), and both are
 context managers with `run(sources, progress) -> list[Outcome]`, so `watch` can feed one
 executor many small batches without restarting Ray each time.
 """
@@ -10,10 +11,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from videobrief.batch import BatchSettings, Outcome
+from videobrief.runner import Event
 
 
 class Progress(Protocol):
+    """What a batch reports, always on the thread that called `run`."""
+
     def started(self, source: str) -> None: ...
+    def stage(self, source: str, event: Event) -> None: ...  # a stage's progress
     def finished(self, outcome: Outcome) -> None: ...
 
 
