@@ -20,6 +20,7 @@ store writes stay here either way, so a rerun skips the same stages under both.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -121,7 +122,13 @@ class StageContext:
 
 
 class Dispatch(Protocol):
-    """Where work for one source runs: a stage's `run`, or a plain function (download, probe)."""
+    """Where work for one source runs: a stage's `run`, or a plain function (download, probe).
+
+    `timings` holds the seconds each stage's `run` took, summed per stage name, measured
+    where it ran (the per-stage costs `bench/batch.py` prints).
+    """
+
+    timings: dict[str, float]
 
     def stage(
         self, stage: Stage, inputs: dict[str, Any], options: Any, ctx: StageContext
@@ -130,19 +137,27 @@ class Dispatch(Protocol):
     def task(self, fn: Callable[..., T], *args: Any) -> T: ...
 
 
-class _Here:
+class Here:
     """Everything in this process (the local executor, `run`, the web worker)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
 
     def stage(
         self, stage: Stage, inputs: dict[str, Any], options: Any, ctx: StageContext
     ) -> dict[str, Any]:
-        return stage.run(inputs, options, ctx)
+        started = time.perf_counter()
+        try:
+            return stage.run(inputs, options, ctx)
+        finally:
+            seconds = time.perf_counter() - started
+            self.timings[stage.name] = self.timings.get(stage.name, 0.0) + seconds
 
     def task(self, fn: Callable[..., T], *args: Any) -> T:
         return fn(*args)
 
 
-HERE: Dispatch = _Here()
+HERE: Dispatch = Here()  # shared by callers that do not read the timings
 
 
 def execute_stage(

@@ -477,17 +477,13 @@ class RayExecutor:
     def _one(self, source: str) -> Outcome:
         """One source, on a driver thread: the runner here, its stages on Ray."""
         assert self._store is not None
-        dispatch = _SourceDispatch(self, source)
-        outcome = process_source(
+        return process_source(
             source,
             self._store,
             self.settings,
             lambda event: self._relay.put((source, event)),
-            dispatch,
+            _SourceDispatch(self, source),
         )
-        if outcome.status == "done":
-            outcome.stages = dict(dispatch.timings)
-        return outcome
 
     def _forward(self, progress: Progress) -> None:
         while True:
