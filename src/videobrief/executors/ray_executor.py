@@ -47,7 +47,7 @@ import numpy as np
 from videobrief import logs
 from videobrief.batch import BatchSettings, Outcome, SourceTimeout, process_source
 from videobrief.errors import BadInput
-from videobrief.executors import Progress
+from videobrief.executors.base import Progress
 from videobrief.runner import Event, StageContext, model_loads
 from videobrief.stages.base import ARTIFACTS, Stage
 from videobrief.store import Store
