@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/batch.py [--workers 2] [--threads-local 2] [INPUT ...]
 
-Default inputs: examples/demo.mp4 and the three LibriVox sentences in tests/fixtures. Each
-executor gets a fresh data folder (nothing reused) and the same model cache. Prints, for each,
-the wall time (Ray's start-up shown apart), audio hours per wall hour, and their ratio; then
-the per-stage costs measured inside the workers (seconds of wall time per stage, summed over
-videos, and per hour of audio). The local executor uses `--threads-local` Whisper threads (all
-cores); each Ray actor uses one, so both have the same CPU budget.
+Default inputs: examples/demo.mp4 and the first three LibriVox sentences in tests/fixtures.
+Each executor gets a fresh data folder (nothing reused) and the same model cache. The English
+track is speech-translate (`--translate speech`; the bundled LLM takes ~20 min for the demo
+on this machine). Prints, for each, the wall time (Ray's start-up shown apart), audio hours per
+wall hour, and their ratio; then the per-stage costs (wall seconds per stage, summed over
+videos, and per hour of audio: local from the stages' progress events, Ray as measured around
+`run` in the worker), and what each Ray model actor served and loaded. The local executor uses
+`--threads-local` Whisper threads (all cores); each Ray actor uses one.
 """
 
 from __future__ import annotations
@@ -20,15 +22,21 @@ from pathlib import Path
 
 from videobrief import sources
 from videobrief.batch import BatchSettings, Outcome
+from videobrief.english import EnglishOptions
 from videobrief.executors import make_executor
 from videobrief.pipeline import RunConfig
+from videobrief.runner import Event
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_INPUTS = [ROOT / "examples" / "demo.mp4", ROOT / "tests" / "fixtures" / "librivox"]
+LIBRIVOX = sorted((ROOT / "tests" / "fixtures" / "librivox").glob("*.wav"))[:3]
+DEFAULT_INPUTS = [ROOT / "examples" / "demo.mp4", *LIBRIVOX]
 
 
 class Quiet:
     def started(self, source: str) -> None:
+        pass
+
+    def stage(self, source: str, event: Event) -> None:
         pass
 
     def finished(self, outcome: Outcome) -> None:
@@ -36,15 +44,23 @@ class Quiet:
             print(f"  failed: {outcome.error}")
 
 
-def run(kind: str, items: list[str], cache: Path, workers: int, threads: int) -> dict:
+def run(
+    kind: str, items: list[str], cache: Path, workers: int, threads: int, translate: str
+) -> dict:
     data = Path(tempfile.mkdtemp(prefix=f"vb-bench-{kind}-"))
-    config = RunConfig(data_dir=data, cache_dir=cache, cpu_threads=threads)
+    english = EnglishOptions(backend=translate)
+    config = RunConfig(data_dir=data, cache_dir=cache, cpu_threads=threads, english=english)
     settings = BatchSettings(config, job=f"bench-{kind}")
     t0 = time.perf_counter()
+    actors: list[dict] = []
+    placed: list[dict] = []
     with make_executor(kind, settings, workers) as ex:
         t1 = time.perf_counter()
         outcomes = ex.run(items, Quiet())
         t2 = time.perf_counter()
+        if kind == "ray":
+            actors = ex.actor_stats()  # type: ignore[attr-defined]
+            placed = ex.placements  # type: ignore[attr-defined]
     audio = sum(o.audio_seconds for o in outcomes if o.status == "done")
     stages: dict[str, float] = {}
     for o in outcomes:
@@ -58,6 +74,8 @@ def run(kind: str, items: list[str], cache: Path, workers: int, threads: int) ->
         "audio": audio,
         "done": sum(o.status == "done" for o in outcomes),
         "stages": stages,
+        "actors": actors,
+        "tasks": sum(p["actor"] is None for p in placed),
     }
 
 
@@ -76,13 +94,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads-local", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--cache", type=Path, default=ROOT / "data" / "cache")
+    parser.add_argument("--translate", default="speech", help="English backend (default speech)")
     args = parser.parse_args()
     items = sources.expand(args.inputs)
-    print(f"{len(items)} inputs, {os.cpu_count()} CPU cores, Whisper 'base' int8 on CPU")
-    local = run("local", items, args.cache, 1, args.threads_local)
+    print(
+        f"{len(items)} inputs, {os.cpu_count()} CPU cores, Whisper 'base' int8 on CPU, "
+        f"English track: {args.translate}; load average {os.getloadavg()[0]:.1f}"
+    )
+    local = run("local", items, args.cache, 1, args.threads_local, args.translate)
     report(local)
-    ray = run("ray", items, args.cache, args.workers, 1)
+    ray = run("ray", items, args.cache, args.workers, 1, args.translate)
     report(ray)
+    for i, actor in enumerate(ray["actors"]):
+        calls = ", ".join(f"{k} {v}" for k, v in sorted(actor["calls"].items()))
+        loads = ", ".join(f"{key[0]} x{n}" for key, n in actor["loads"].items())
+        print(f"  model actor {i + 1}: calls {calls}; model loads {loads}")
+    print(f"  plain tasks: {ray['tasks']} stage calls (decode, brief, check)")
     print(
         f"ratio ray/local: {(ray['audio'] / ray['wall']) / (local['audio'] / local['wall']):.2f} "
         f"(work only: {(ray['audio'] / ray['work']) / (local['audio'] / local['work']):.2f})"

@@ -19,6 +19,8 @@ from videobrief import sources
 from videobrief.batch import BatchSettings, Limits, Outcome, exit_code, process_source
 from videobrief.executors.local import LocalExecutor
 from videobrief.pipeline import RunConfig
+from videobrief.runner import Event
+from videobrief.stages import REGISTRY
 from videobrief.store import Store, batch_state
 
 LIBRIVOX = Path(__file__).parent / "fixtures" / "librivox"
@@ -32,9 +34,14 @@ class Recorder:
     def __init__(self) -> None:
         self.running: list[str] = []
         self.outcomes: list[Outcome] = []
+        self.events: list[tuple[str, Event]] = []
 
     def started(self, source: str) -> None:
         self.running.append(source)
+
+    def stage(self, source: str, event: Event) -> None:
+        assert source in self.running  # events come for sources the display knows
+        self.events.append((source, event))
 
     def finished(self, outcome: Outcome) -> None:
         self.outcomes.append(outcome)
@@ -95,8 +102,15 @@ def test_ray_matches_local_and_poison_fails_alone(
         pids = ex.actor_pids()
         assert len(set(pids)) == 2 and os.getpid() not in pids  # really other processes
         remote = ex.run(items, ray_progress)
+        stats = ex.actor_stats()
+        placements = list(ex.placements)
         # a rerun on the same actors skips every finished source
         again = ex.run(items, Recorder())
+    _assert_heavy_on_reused_actors(stats, placements, pids)
+    # stage progress from the workers reached the driver, for every video
+    media = {str(p) for p in items if p.endswith(".wav")}
+    speech_events = {s for s, e in ray_progress.events if e.stage == "speech"}
+    assert speech_events == media
     for outcomes in (local, remote):
         by_name = {Path(o.source).name: o for o in outcomes}
         assert by_name["corrupt.mp4"].status == "failed"
@@ -113,6 +127,52 @@ def test_ray_matches_local_and_poison_fails_alone(
     statuses = {Path(o.source).name: o.status for o in again}
     assert statuses.pop("corrupt.mp4") == "failed"
     assert set(statuses.values()) == {"skipped"}
+
+
+def _assert_heavy_on_reused_actors(stats: list[dict], placements: list[dict], pids) -> None:
+    """Heavy stages ran on the model actors, each loading its models once for all its videos;
+    every other stage ran as a plain task (no actor), in a process other than the driver."""
+    heavy = {s.name for s in REGISTRY if s.heavy}
+    assert heavy == {"speech", "speakers", "entities", "english"}
+    for p in placements:
+        if p["stage"] in heavy:
+            assert p["actor"] is not None and p["pid"] in pids, p
+        else:
+            assert p["actor"] is None and p["pid"] != os.getpid(), p
+    ran = {(Path(p["source"]).name, p["stage"]) for p in placements}
+    wavs = [n for n, _ in ran if n.endswith(".wav")]
+    for stage in ("decode", "speech", "speakers", "entities", "english", "brief", "check"):
+        assert {n for n, s in ran if s == stage and n.endswith(".wav")} == set(wavs), stage
+    assert {s for n, s in ran if n == "talk.srt"} >= {"import", "speakers", "brief"}
+    speech_calls = [st["calls"].get("speech", 0) for st in stats]
+    assert sum(speech_calls) == 3 and max(speech_calls) >= 2  # an actor served several videos
+    for st in stats:  # ... and loaded each of its models once, Whisper included
+        assert st["loads"] and all(n == 1 for n in st["loads"].values()), st
+        if st["calls"].get("speech"):
+            assert [k for k in st["loads"] if k[0] == "whisper"], st
+
+
+def test_ray_placement_rules() -> None:
+    """Which stages go to actors, what an actor asks for, and where its models run (no Ray)."""
+    from videobrief.errors import BadInput
+    from videobrief.executors.ray_executor import (
+        device_for,
+        local_cpus,
+        plan_resources,
+        runs_on_actor,
+    )
+
+    on_actors = {s.name for s in REGISTRY if runs_on_actor(s)}
+    assert on_actors == {"speech", "speakers", "entities", "english"}
+    assert {s.name for s in REGISTRY} - on_actors == {"import", "decode", "brief", "check"}
+    cpu_only = plan_resources({"CPU": 4.0}, workers=2)
+    assert cpu_only.actor_gpus == 0 and cpu_only.actor_cpus == 1 and cpu_only.task_cpus == 1
+    assert plan_resources({"CPU": 8.0, "GPU": 1.0}, workers=2).actor_gpus == 0.5
+    assert plan_resources({"CPU": 8.0, "GPU": 4.0}, workers=2).actor_gpus == 1.0
+    with pytest.raises(BadInput, match="2 CPUs"):
+        plan_resources({"CPU": 2.0}, workers=2)  # no CPU left for a task: refused, not hung
+    assert plan_resources({"CPU": float(local_cpus(3))}, workers=3)
+    assert device_for([]) == "cpu" and device_for([0]) == "cuda"
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from pathlib import Path
 from videobrief import download, importers, ingest, logs, sources
 from videobrief.errors import BadInput
 from videobrief.pipeline import Event, OnEvent, RunConfig, process, publish
+from videobrief.runner import Dispatch, Here, Opened, open_source
 from videobrief.store import Store, batch_state
 
 log = logs.get("batch")
@@ -63,31 +64,6 @@ class Outcome:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     reused: bool = False
-
-
-class StageTimer:
-    """Wall seconds per stage, from the pipeline's progress events (a stage runs from its
-    first event until the next stage's first event)."""
-
-    def __init__(self, forward: OnEvent | None = None) -> None:
-        self.forward = forward
-        self.stages: dict[str, float] = {}
-        self._current: str | None = None
-        self._since = time.perf_counter()
-
-    def __call__(self, event: Event) -> None:
-        if event.stage != self._current:
-            self.close()
-            self._current = event.stage
-        if self.forward is not None:
-            self.forward(event)
-
-    def close(self) -> None:
-        now = time.perf_counter()
-        if self._current is not None:
-            self.stages[self._current] = self.stages.get(self._current, 0.0) + now - self._since
-        self._since = now
-        self._current = None
 
 
 def parse_size(text: str) -> int:
@@ -172,30 +148,48 @@ def already_done(store: Store, source: str) -> batch_state.SourceState | None:
     return state
 
 
+def prepare(source: str, settings: BatchSettings) -> tuple[Path, Opened]:
+    """A source made ready for the runner: downloaded if a URL, checked against the limits,
+    probed and hashed. Reads (and downloads) only: nothing is stored, so it can run anywhere."""
+    path = _local_path(source, settings)
+    check_limits(path, settings.limits)
+    return path, open_source(path)
+
+
 def process_source(
-    source: str, store: Store, settings: BatchSettings, on_event: OnEvent | None = None
+    source: str,
+    store: Store,
+    settings: BatchSettings,
+    on_event: OnEvent | None = None,
+    dispatch: Dispatch | None = None,
 ) -> Outcome:
-    """Run one source through the pipeline, recording what happened; never raises for it."""
+    """Run one source through the pipeline, recording what happened; never raises for it.
+
+    `dispatch` says where the work runs (this process, or Ray tasks and actors); the
+    bookkeeping (store, marks, batch rows, exports) happens here, in the caller's process.
+    """
     started = time.perf_counter()
     ctx = {"job": settings.job, "source": source}
     done = already_done(store, source)
     if done is not None:
         log.info("skipped: done before", extra={**ctx, "video_id": done.video_id})
         return Outcome(source, "skipped", video_id=done.video_id)
-    timer = StageTimer(on_event)
+    dispatch = dispatch if dispatch is not None else Here()
+    on_event = on_event if on_event is not None else _ignore
     identity: tuple[int | None, int | None] = (None, None)
     try:
         batch_state.mark(store, source, "running")
         log.info("started", extra={**ctx, "status": "running"})
         with deadline(settings.limits.timeout):
-            path = _local_path(source, settings)
-            identity = _file_identity(path) if not sources.is_url(source) else (None, None)
-            check_limits(path, settings.limits)
-            result = process(path, store, settings.config, timer)
+            if not sources.is_url(source):
+                identity = _file_identity(Path(source))
+            path, opened = dispatch.task(prepare, source, settings)
+            result = process(
+                path, store, settings.config, on_event, opened=opened, dispatch=dispatch
+            )
             if settings.out_dir is not None:
                 publish(result.transcript, settings.out_dir, result.brief)
     except (BadInput, SourceTimeout, Exception) as exc:  # a poisoned source fails alone
-        timer.close()
         error = f"{exc}" if isinstance(exc, BadInput) else f"{type(exc).__name__}: {exc}"
         batch_state.mark(
             store, source, "failed", size_bytes=identity[0], mtime_ns=identity[1], error=error
@@ -205,7 +199,6 @@ def process_source(
         return Outcome(
             source, "failed", error=error, bad_input=isinstance(exc, BadInput), seconds=seconds
         )
-    timer.close()
     video_id = result.transcript.id
     if sources.is_url(source):
         batch_state.set_source_url(store, video_id, source)
@@ -230,9 +223,13 @@ def process_source(
         video_id,
         audio_seconds=audio,
         seconds=seconds,
-        stages=timer.stages,
+        stages=dict(dispatch.timings),
         reused=result.reused,
     )
+
+
+def _ignore(_event: Event) -> None:
+    pass
 
 
 def _local_path(source: str, settings: BatchSettings) -> Path:

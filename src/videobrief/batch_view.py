@@ -1,4 +1,5 @@
-"""The batch progress display: videos done/failed/skipped/running and audio hours per wall hour.
+"""The batch progress display: videos done/failed/skipped/running, audio hours per wall hour,
+and for each running video the stage it is in and how far that stage is.
 
 A rich Live panel on stderr (stdout stays for `--json` lines); with `quiet` it only counts,
 which is what tests and `--log-json` runs want.
@@ -14,6 +15,7 @@ from rich.live import Live
 from rich.table import Table
 
 from videobrief.batch import Outcome
+from videobrief.runner import Event
 
 
 class BatchView:
@@ -22,6 +24,7 @@ class BatchView:
         self.console = console
         self.quiet = quiet
         self.running: dict[str, float] = {}
+        self.stages: dict[str, Event] = {}  # running source -> its latest stage event
         self.outcomes: list[Outcome] = []
         self.t0 = time.perf_counter()
         self.live: Live | None = None
@@ -44,8 +47,14 @@ class BatchView:
         self.running[source] = time.perf_counter()
         self._refresh()
 
+    def stage(self, source: str, event: Event) -> None:
+        if source in self.running:
+            self.stages[source] = event
+            self._refresh()
+
     def finished(self, outcome: Outcome) -> None:
         self.running.pop(outcome.source, None)
+        self.stages.pop(outcome.source, None)
         self.outcomes.append(outcome)
         if outcome.status == "failed" and not self.quiet:
             self.console.print(f"[red]failed:[/red] {outcome.error}", highlight=False)
@@ -74,5 +83,14 @@ class BatchView:
             f"{self.audio_hours_per_hour():.1f} audio h / wall h",
         )
         for source in list(self.running)[:8]:
-            table.add_row(f"  ▸ {Path(source).name[:60]}", "", "", "", "", "")
+            table.add_row(f"  ▸ {Path(source).name[:60]}", self._stage_text(source), "", "", "", "")
         return table
+
+    def _stage_text(self, source: str) -> str:
+        event = self.stages.get(source)
+        if event is None:
+            return ""
+        name = event.label or event.stage
+        if event.note or not event.total:
+            return f"{name} {event.note}".strip()
+        return f"{name} {event.done:.0f}/{event.total:.0f} {event.unit}"

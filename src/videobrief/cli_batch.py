@@ -50,7 +50,9 @@ ExecutorOpt = Annotated[
 AddressOpt = Annotated[
     str | None, typer.Option(help="Ray cluster address; default: start a local Ray instance.")
 ]
-WorkersOpt = Annotated[int, typer.Option(min=1, help="Ray actors (parallel videos).")]
+WorkersOpt = Annotated[
+    int, typer.Option(min=1, help="Ray model actors (twice as many videos in flight).")
+]
 OutOpt = Annotated[Path | None, typer.Option(help="Also write exports and page.html here.")]
 MaxSize = Annotated[str | None, typer.Option(help="Refuse inputs larger than this (e.g. 2G).")]
 MaxDuration = Annotated[

@@ -16,11 +16,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from videobrief import exports, page, search
+from videobrief import embeddings, exports, page, search
 from videobrief.brief import BriefOptions
 from videobrief.english import EnglishOptions
 from videobrief.records import Brief, CheckResult, Transcript
-from videobrief.runner import Event, OnEvent, RunResult, RunSettings, rerun_stored, run_source
+from videobrief.runner import (
+    HERE,
+    Dispatch,
+    Event,
+    OnEvent,
+    Opened,
+    RunResult,
+    RunSettings,
+    rerun_stored,
+    run_source,
+)
 from videobrief.speech.asr import SpeechOptions
 from videobrief.store import Store
 
@@ -56,16 +66,28 @@ class RunConfig:
         return RunSettings(self.cache_dir, self.cpu_threads, stage_options)
 
 
-def process(source: Path, store: Store, config: RunConfig, on_event: OnEvent) -> RunResult:
+def process(
+    source: Path,
+    store: Store,
+    config: RunConfig,
+    on_event: OnEvent,
+    *,
+    opened: Opened | None = None,
+    dispatch: Dispatch = HERE,
+) -> RunResult:
     """Run every stage for one source, reusing whatever is already stored.
 
     The text index is written with the transcript; the meaning index (embeddings of segments
     that have none yet) right after, so a video made here is searchable both ways the moment
-    `serve` starts.
+    `serve` starts. `dispatch` says where stages and the embedding run (see `runner`).
     """
-    result = run_source(source, store, config.run_settings(), on_event)
+    result = run_source(
+        source, store, config.run_settings(), on_event, opened=opened, dispatch=dispatch
+    )
     if config.embed:
-        search.embed_video(store, result.transcript.id)
+        search.embed_video(
+            store, result.transcript.id, lambda texts: dispatch.task(embeddings.passages, texts)
+        )
     return result
 
 

@@ -10,16 +10,22 @@ stored, comes back when only the English track must be redone). Each stage's res
 `done` mark are written in one store transaction, so a job killed at any point resumes at the
 first stage not done, and nothing half-made is ever marked finished.
 
-Stages stay pure: they see their inputs, their options and a small `Context`.
+Stages stay pure: they see their inputs, their options and a small `Context`. Where a stage's
+`run` executes is the executor's business: `execute_stage` — the one function that runs a
+stage — hands the call to a `Dispatch`, which runs it in this process (`HERE`) or, under Ray,
+in a model actor or a plain task (`executors/ray_executor.py`). Marks, keys, lineage and the
+store writes stay here either way, so a rerun skips the same stages under both.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from videobrief import importers, ingest
 from videobrief.errors import BadInput
@@ -68,6 +74,7 @@ class RunResult:
 # -- models, once per process ----------------------------------------------------------------
 
 _models: dict[tuple, Any] = {}
+_loads: Counter[tuple] = Counter()
 _models_lock = threading.Lock()
 
 
@@ -76,12 +83,23 @@ def shared_model(key: tuple, loader: Callable[[], T]) -> T:
     with _models_lock:
         if key not in _models:
             _models[key] = loader()
+            _loads[key] += 1
         return _models[key]
 
 
+def model_loads() -> dict[tuple, int]:
+    """How many times each model was loaded in this process (1 each, when reuse works)."""
+    with _models_lock:
+        return dict(_loads)
+
+
 @dataclass
-class _Context:
-    """The `Context` a stage runs with: progress goes to the runner's event callback."""
+class StageContext:
+    """The `Context` a stage runs with: progress goes to `on_event`, models to `shared_model`.
+
+    `device` is where models run ("cpu" or "cuda"): like `threads` it is a property of the
+    worker, not an option, so it is not part of any cache key.
+    """
 
     video_id: str
     cache_dir: Path
@@ -89,6 +107,7 @@ class _Context:
     source: str
     stage: Stage
     on_event: OnEvent
+    device: str = "cpu"
 
     def progress(self, done: float, total: float, unit: str = "s", note: str = "") -> None:
         self.on_event(
@@ -97,6 +116,82 @@ class _Context:
 
     def model(self, key: tuple, loader: Callable[[], T]) -> T:
         return shared_model(key, loader)
+
+
+# -- where a stage runs ----------------------------------------------------------------------
+
+
+class Dispatch(Protocol):
+    """Where work for one source runs: a stage's `run`, or a plain function (download, probe).
+
+    `timings` holds the seconds each stage's `run` took, summed per stage name, measured
+    where it ran (the per-stage costs `bench/batch.py` prints).
+    """
+
+    timings: dict[str, float]
+
+    def stage(
+        self, stage: Stage, inputs: dict[str, Any], options: Any, ctx: StageContext
+    ) -> dict[str, Any]: ...
+
+    def task(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+
+class Here:
+    """Everything in this process (the local executor, `run`, the web worker)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def stage(
+        self, stage: Stage, inputs: dict[str, Any], options: Any, ctx: StageContext
+    ) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            return stage.run(inputs, options, ctx)
+        finally:
+            seconds = time.perf_counter() - started
+            self.timings[stage.name] = self.timings.get(stage.name, 0.0) + seconds
+
+    def task(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(*args)
+
+
+HERE: Dispatch = Here()  # shared by callers that do not read the timings
+
+
+def execute_stage(
+    stage: Stage,
+    inputs: dict[str, Any],
+    options: Any,
+    lineage: dict[str, str],
+    store: Store,
+    ctx: StageContext,
+    dispatch: Dispatch = HERE,
+    on_bad_input: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run one stage: mark it running, dispatch its `run`, store results and `done` together.
+
+    `lineage` maps every stage run behind the outputs to its key, this stage's included.
+    A failure marks the stage failed (error stored) and re-raises; `on_bad_input` replaces
+    that mark for bad input, which must store nothing (see `_Job._forget_or_fail`).
+    """
+    key = lineage[stage.name]
+    meta = {"options": options_json(options), "version": stage.version}
+    if stage.persisted:
+        store.mark_stage(ctx.video_id, stage.name, "running", key, **meta)
+    try:
+        values = Outputs(stage, dispatch.stage(stage, inputs, options, ctx)).check()
+    except BaseException as exc:
+        if isinstance(exc, BadInput) and on_bad_input is not None:
+            on_bad_input(str(exc))
+        elif stage.persisted:
+            error = f"{type(exc).__name__}: {exc}"
+            store.mark_stage(ctx.video_id, stage.name, "failed", key, error, **meta)
+        raise
+    if stage.persisted:
+        store.save_outputs(ctx.video_id, stage.name, key, values, lineage=lineage, **meta)
+    return values
 
 
 # -- the runner ------------------------------------------------------------------------------
@@ -109,6 +204,9 @@ class RunSettings:
     cache_dir: Path
     threads: int = 2
     options: Mapping[str, Any] | None = None  # stage name -> options; missing = defaults
+
+    def context(self, video_id: str, source: str, stage: Stage, on_event: OnEvent) -> StageContext:
+        return StageContext(video_id, self.cache_dir, self.threads, source, stage, on_event)
 
     def options_for(self, stage: Stage) -> Any:
         given = (self.options or {}).get(stage.name)
@@ -127,8 +225,10 @@ class _Job:
         kind: str,
         video_id: str,
         on_event: OnEvent,
+        dispatch: Dispatch = HERE,
     ) -> None:
         self.store, self.settings, self.on_event = store, settings, on_event
+        self.dispatch = dispatch
         self.video_id = video_id
         self.name = str(given["source"])
         self.stages = plan(registry, kind)
@@ -214,59 +314,24 @@ class _Job:
         return lineage
 
     def execute(self, stage: Stage) -> None:
-        """Run one stage: resolve inputs, mark, run, store results and `done` together."""
+        """Resolve the stage's inputs, run it (`execute_stage`), keep what it made."""
         inputs = {a: self._resolve(a, stage) for a in stage.requires}
         for artifact in stage.optional:
             if (stage.name, artifact) in self.source_of:
                 inputs[artifact] = self._resolve(artifact, stage)
-        options = self.settings.options_for(stage)
-        key = self.keys[stage.name]
         if stage.persisted:
             self._register()
-            self.store.mark_stage(
-                self.video_id,
-                stage.name,
-                "running",
-                key,
-                options=options_json(options),
-                version=stage.version,
-            )
-        ctx = _Context(
-            self.video_id,
-            self.settings.cache_dir,
-            self.settings.threads,
-            self.name,
-            stage,
-            self.on_event,
-        )
-        try:
-            values = Outputs(stage, stage.run(inputs, options, ctx)).check()
-        except BadInput as exc:
-            self._forget_or_fail(stage, key, str(exc))
-            raise
-        except BaseException as exc:
-            if stage.persisted:
-                self.store.mark_stage(
-                    self.video_id,
-                    stage.name,
-                    "failed",
-                    key,
-                    f"{type(exc).__name__}: {exc}",
-                    options=options_json(options),
-                    version=stage.version,
-                )
-            raise
         lineage = self._lineage_of(stage, inputs)
-        if stage.persisted:
-            self.store.save_outputs(
-                self.video_id,
-                stage.name,
-                key,
-                values,
-                lineage=lineage,
-                options=options_json(options),
-                version=stage.version,
-            )
+        values = execute_stage(
+            stage,
+            inputs,
+            self.settings.options_for(stage),
+            lineage,
+            self.store,
+            self.settings.context(self.video_id, self.name, stage, self.on_event),
+            self.dispatch,
+            on_bad_input=lambda reason: self._forget_or_fail(stage, lineage[stage.name], reason),
+        )
         for artifact, value in values.items():
             self.memory[artifact] = (lineage, value)
         self.ran.append(stage.name)
@@ -299,7 +364,10 @@ def by_name_in(stages: tuple[Stage, ...], name: str) -> Stage:
     return by_name(name)
 
 
-def open_source(source: Path) -> tuple[str, str, MediaInfo | None]:
+Opened = tuple[str, str, MediaInfo | None]
+
+
+def open_source(source: Path) -> Opened:
     """(kind, video id, media info) of a source; bad media fails here, before anything is stored."""
     if importers.sniff_transcript(source):
         return "transcript", ingest.sha256_file(source), None
@@ -313,12 +381,18 @@ def run_source(
     settings: RunSettings,
     on_event: OnEvent,
     registry: tuple[Stage, ...] = REGISTRY,
+    *,
+    opened: Opened | None = None,
+    dispatch: Dispatch = HERE,
 ) -> RunResult:
-    """Every stage that applies to `source`, reusing whatever is stored with the same keys."""
-    kind, video_id, info = open_source(source)
-    job = _Job(
-        store, settings, registry, {"source": source, "media": info}, kind, video_id, on_event
-    )
+    """Every stage that applies to `source`, reusing whatever is stored with the same keys.
+
+    `opened` is `open_source(source)` when the caller already has it (probed elsewhere);
+    `dispatch` says where the stages' `run` executes.
+    """
+    kind, video_id, info = opened if opened is not None else open_source(source)
+    given = {"source": source, "media": info}
+    job = _Job(store, settings, registry, given, kind, video_id, on_event, dispatch)
     job.run_all()
     transcript = job.final("transcript")
     brief = job.final("brief")
@@ -367,31 +441,6 @@ def rerun_stored(
                 out[artifact] = store.load_artifact(video_id, artifact)
             continue
         lineage = {**behind, name: key}
-        values = _run_one(stage, inputs, options, lineage, video_id, store, settings, on_event)
-        out.update(values)
+        ctx = settings.context(video_id, video_id, stage, on_event)
+        out.update(execute_stage(stage, inputs, options, lineage, store, ctx))
     return out
-
-
-def _run_one(
-    stage: Stage,
-    inputs: dict[str, Any],
-    options: Any,
-    lineage: dict[str, str],
-    video_id: str,
-    store: Store,
-    settings: RunSettings,
-    on_event: OnEvent,
-) -> dict[str, Any]:
-    key = lineage[stage.name]
-    meta = {"options": options_json(options), "version": stage.version}
-    store.mark_stage(video_id, stage.name, "running", key, **meta)
-    ctx = _Context(video_id, settings.cache_dir, settings.threads, video_id, stage, on_event)
-    try:
-        values = Outputs(stage, stage.run(inputs, options, ctx)).check()
-    except BaseException as exc:
-        store.mark_stage(
-            video_id, stage.name, "failed", key, f"{type(exc).__name__}: {exc}", **meta
-        )
-        raise
-    store.save_outputs(video_id, stage.name, key, values, lineage=lineage, **meta)
-    return values

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,11 +57,16 @@ def _marked(raw: str | None) -> Markup | None:
 # -- indexing ---------------------------------------------------------------------------------
 
 
-def _embed(store: Store, todo: list[tuple[int, str, str]]) -> int:
+Embedder = Callable[[list[str]], np.ndarray]
+
+
+def _embed(
+    store: Store, todo: list[tuple[int, str, str]], passages: Embedder = embeddings.passages
+) -> int:
     stored = 0
     for i in range(0, len(todo), EMBED_BATCH):
         batch = todo[i : i + EMBED_BATCH]
-        vectors = embeddings.passages([body for _, _, body in batch])
+        vectors = passages([body for _, _, body in batch])
         rows = [
             (pk, body, embeddings.to_bytes(vec))
             for (pk, _, body), vec in zip(batch, vectors, strict=True)
@@ -69,9 +75,13 @@ def _embed(store: Store, todo: list[tuple[int, str, str]]) -> int:
     return stored
 
 
-def embed_video(store: Store, video_id: str) -> int:
-    """Embed the segments of one video that have no embedding yet; returns how many."""
-    return _embed(store, store.segments_to_embed(video_id))
+def embed_video(store: Store, video_id: str, passages: Embedder = embeddings.passages) -> int:
+    """Embed the segments of one video that have no embedding yet; returns how many.
+
+    `passages` computes the vectors (a Ray task, under the Ray executor); the store writes
+    stay with the caller.
+    """
+    return _embed(store, store.segments_to_embed(video_id), passages)
 
 
 def refresh_embeddings(store: Store, limit: int | None = None) -> int:

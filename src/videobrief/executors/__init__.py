@@ -1,6 +1,7 @@
 """Where a batch runs: in this process (`local`, the default) or on a Ray cluster (`ray`).
 
-Both take the same `BatchSettings` and call the same `batch.process_source`, and both are
+Both take the same `BatchSettings` and call the same `batch.process_source` (the Ray one with a
+dispatch that sends each stage's `run` to an actor or a task), and both are
 context managers with `run(sources, progress) -> list[Outcome]`, so `watch` can feed one
 executor many small batches without restarting Ray each time.
 """

@@ -9,10 +9,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from videobrief.batch import Outcome
+from videobrief.runner import Event
 
 
 class Progress(Protocol):
+    """What a batch reports, always on the thread that called `run`."""
+
     def started(self, source: str) -> None: ...
+    def stage(self, source: str, event: Event) -> None: ...  # a stage's progress
     def finished(self, outcome: Outcome) -> None: ...
 
 

@@ -27,7 +27,9 @@ class LocalExecutor:
         outcomes = []
         for source in sources:
             progress.started(source)
-            outcome = process_source(source, self.store, self.settings)
+            outcome = process_source(
+                source, self.store, self.settings, lambda ev, s=source: progress.stage(s, ev)
+            )
             progress.finished(outcome)
             outcomes.append(outcome)
         return outcomes

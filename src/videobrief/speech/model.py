@@ -67,12 +67,21 @@ def resolve_model(name: str, cache_dir: Path) -> str:
     return name
 
 
+# CTranslate2 compute type per device: int8 on CPU; float16 where a GPU does the work.
+COMPUTE_TYPES = {"cpu": "int8", "cuda": "float16"}
+
+
 @lru_cache(maxsize=2)
-def load_model(name: str, cache_dir: str, cpu_threads: int) -> WhisperModel:
+def load_model(name: str, cache_dir: str, cpu_threads: int, device: str = "cpu") -> WhisperModel:
     """Load a Whisper model once per process (CLI runs over many inputs share it)."""
     resolved = resolve_model(name, Path(cache_dir))
     try:
-        return WhisperModel(resolved, device="cpu", compute_type="int8", cpu_threads=cpu_threads)
+        return WhisperModel(
+            resolved,
+            device=device,
+            compute_type=COMPUTE_TYPES[device],
+            cpu_threads=cpu_threads,
+        )
     except Exception as exc:  # faster-whisper raises many kinds; the user needs one sentence
         raise VideobriefError(
             f"could not load Whisper model {name!r} ({resolved}): {exc}. "

@@ -50,6 +50,7 @@ class Context(Protocol):
     video_id: str
     cache_dir: Path
     threads: int
+    device: str  # "cpu" or "cuda": where this worker runs models (not part of any key)
 
     def progress(self, done: float, total: float, unit: str = "s", note: str = "") -> None:
         """Report how far the stage is (`unit`s done of `total`)."""

@@ -14,9 +14,10 @@ from videobrief.stages.base import Context, Stage
 
 
 def whisper(ctx: Context, name: str) -> Any:
-    """The Whisper model `name`, loaded once per process (shared with the English stage)."""
-    key = ("whisper", name, str(ctx.cache_dir), ctx.threads)
-    return ctx.model(key, lambda: load_model(name, str(ctx.cache_dir), ctx.threads))
+    """The Whisper model `name`, loaded once per process (shared with the English stage), on
+    the worker's device (a Ray actor holding a GPU runs it on "cuda")."""
+    key = ("whisper", name, str(ctx.cache_dir), ctx.threads, ctx.device)
+    return ctx.model(key, lambda: load_model(name, str(ctx.cache_dir), ctx.threads, ctx.device))
 
 
 def run(inputs: Mapping[str, Any], options: SpeechOptions, ctx: Context) -> dict[str, Any]:
