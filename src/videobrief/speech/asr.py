@@ -184,19 +184,125 @@ def transcribe(
             guesses: list[LangGuess | None] = [None] * len(units)
         else:
             guesses = list(smooth(detect_units(model, audio, units, opts.languages)))
+    candidates = file_candidates(plan_windows(units, guesses, opts), guesses, opts)
+    main = candidates[0] if candidates else opts.language or "en"
+    folded, siblings = fold_siblings(guesses, main)
+    segments = None
+    if units and len({g.lang if g else main for g in folded}) == 1:
+        with _timed(timings, "decode"):
+            segments = _one_language(audio, model, units, folded, main, opts, candidates, progress)
+    if segments is None:
+        segments = _windowed(audio, model, units, folded, opts, candidates, progress, timings)
+    for index in siblings:
+        guess = guesses[index]
+        assert guess is not None  # folded units always had a guess
+        unit = units[index]
+        segments = _sibling_checked(audio, model, unit, guess, main, segments, opts, timings)
+    segments = [s for s in segments if over_speech(s, units)]
+    segments.sort(key=lambda seg: seg.start)
+    return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
+
+
+def _windowed(
+    audio: np.ndarray,
+    model: WhisperModel,
+    units: list[Region],
+    guesses: list[LangGuess | None],
+    opts: SpeechOptions,
+    candidates: tuple[str, ...],
+    progress: Progress | None,
+    timings: Timings | None,
+) -> list[Segment]:
+    """Decode same-language windows, each checked (and re-decoded) against its text."""
     windows = plan_windows(units, guesses, opts)
-    candidates = file_candidates(windows, guesses, opts)
     total = sum(w.seconds for w in windows)
     done = 0.0
     segments: list[Segment] = []
     for window in pack_windows(windows, opts):
-        decoded = _checked_window(audio, model, window, opts, candidates, timings)
-        segments.extend(s for s in decoded if over_speech(s, units))
+        segments.extend(_checked_window(audio, model, window, opts, candidates, timings))
         done += window.seconds
         if progress:
             progress(done, total)
-    segments.sort(key=lambda seg: seg.start)
-    return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
+    return segments
+
+
+def _one_language(
+    audio: np.ndarray,
+    model: WhisperModel,
+    units: list[Region],
+    guesses: list[LangGuess | None],
+    lang: str,
+    opts: SpeechOptions,
+    candidates: tuple[str, ...],
+    progress: Progress | None,
+) -> list[Segment] | None:
+    """All the speech in one language: decode it as plain faster-whisper would, language fixed.
+
+    Windows cut at our ≤10 s units' edges lost to plain faster-whisper (its VAD pads speech by
+    0.4 s and joins pauses under 2 s; its windows follow the decoded timestamps) on real
+    Russian read speech, and on one language those cuts buy no safety. Safety stays: a
+    segment whose text shows another language or script, or that reads the glossary prompt
+    back, sends the whole file to the checked window path instead (None).
+    """
+    prompt = hotwords(opts.glossary, lang) if opts.glossary else None
+    raw, _info = model.transcribe(
+        audio,
+        language=lang,
+        task="transcribe",
+        beam_size=opts.beam_size,
+        word_timestamps=True,
+        vad_filter=True,
+        condition_on_previous_text=False,
+        hotwords=prompt,
+    )
+    timeline = Timeline(((0, len(audio)),))
+    total = sum(u.seconds for u in units)
+    decoded: list[tuple[Segment, float]] = []
+    for seg in raw:
+        for segment, no_speech in _segments(seg, timeline, lang, _prob_over(seg, units, guesses)):
+            text_ok = opts.language or agrees(segment.text, lang, candidates)
+            if is_prompt_echo(segment.text, prompt) or not text_ok:
+                return None
+            decoded.append((segment, no_speech))
+        if progress:
+            progress(sum(u.seconds for u in units if u.end <= seg.end * SAMPLE_RATE), total)
+    return _finish(decoded, opts)
+
+
+def _prob_over(seg, units: list[Region], guesses: list[LangGuess | None]) -> float | None:
+    """Duration-weighted language probability of the units a decoded segment overlaps."""
+    start, end = seg.start * SAMPLE_RATE, seg.end * SAMPLE_RATE
+    weighted = [
+        (min(end, u.end) - max(start, u.start), g.prob)
+        for u, g in zip(units, guesses, strict=True)
+        if g is not None and u.start < end and start < u.end
+    ]
+    total = sum(w for w, _ in weighted)
+    return sum(w * p for w, p in weighted) / total if total > 0 else None
+
+
+def fold_siblings(
+    guesses: list[LangGuess | None], main: str
+) -> tuple[list[LangGuess | None], list[int]]:
+    """Units guessed in another language of the main language's script, decoded as main.
+
+    Whisper base calls short Russian prompts Ukrainian with p up to 0.98 (4 of 43 units of real
+    Russian read speech). Decoded as a window of their own, even in the right language, they
+    lose their neighbours' context ("На брене номер" where the file decoded whole gives
+    "набранный номер"): so they stay in the main language's windows, and `_sibling_checked`
+    decides afterwards, unit by unit, whether the other language really fits better. Units in
+    another script (English in a Russian file) are a real switch and keep their own windows.
+    Returns the planning guesses and the indices of the folded units.
+    """
+    folded: list[LangGuess | None] = []
+    siblings: list[int] = []
+    for i, guess in enumerate(guesses):
+        if guess and guess.lang != main and script_for_lang(guess.lang) == script_for_lang(main):
+            folded.append(LangGuess(main, dict(guess.top).get(main, 0.0), guess.top))
+            siblings.append(i)
+        else:
+            folded.append(guess)
+    return folded, siblings
 
 
 def over_speech(seg: Segment, units: list[Region]) -> bool:
@@ -248,9 +354,7 @@ def _checked_window(
             first = _decode_window(audio, model, window, opts, use_glossary=False)
     text = " ".join(seg.text for seg, _ in first)
     if opts.language or agrees(text, window.lang, candidates):
-        return _finish(
-            _sibling_checked(audio, model, window, opts, first, candidates, timings), opts
-        )
+        return _finish(first, opts)
     alt = _alternative(text, window.lang, candidates)
     if alt is not None:
         with _timed(timings, "redecode"):
@@ -268,34 +372,59 @@ def _checked_window(
 def _sibling_checked(
     audio: np.ndarray,
     model: WhisperModel,
-    window: Window,
+    unit: Region,
+    guess: LangGuess,
+    main: str,
+    segments: list[Segment],
     opts: SpeechOptions,
-    first: list[tuple[Segment, float]],
-    candidates: tuple[str, ...],
     timings: Timings | None,
-) -> list[tuple[Segment, float]]:
-    """Keep a window in a minority language of the main language's script only if it fits better.
+) -> list[Segment]:
+    """Give a folded unit its own language's text only if the model scores that higher.
 
-    Whisper base calls short Russian prompts Ukrainian with p up to 0.98, and decoded in
-    Ukrainian they *read* as Ukrainian, so the text check cannot catch it (measured on real
-    Russian read speech: 4 of 43 units, the largest share of the WER gap to plain
-    faster-whisper, which decodes the whole file in one language). Such a window is decoded
-    again in the file's main language (`candidates[0]`: the most speech, or the first of
-    `--languages`), and the decode the model scores higher (mean avg_logprob) is kept; real
-    speech in the other language scores higher in it. Windows in another script (English in
-    a Russian file) never pay for this.
+    The unit alone is decoded in its guessed language and in the main one, and the decode the
+    model scores higher (mean avg_logprob) wins: on real Russian read speech the main
+    language won for all 4 units Whisper called Ukrainian; real speech in the other language
+    scores higher in it. When the main language wins, the in-context decode of the main
+    window stays (flagged `sibling:<lang>-><main>`); otherwise its words over the unit are
+    replaced by the unit's own decode.
     """
-    main = candidates[0] if candidates else window.lang
-    if main == window.lang:
-        return first
-    if script_for_lang(main) != script_for_lang(window.lang) or not first:
-        return first
+    alone = Window(unit.start, unit.end, guess.lang, guess.prob, unit.seconds)
     with _timed(timings, "redecode"):
-        second = _decode_window(audio, model, _relang(window, main), opts)
-    if not second or _mean_logprob(second) <= _mean_logprob(first):
-        return first
-    flag = f"sibling:{window.lang}->{main}"
-    return [(s.model_copy(update={"flags": (*s.flags, flag)}), p) for s, p in second]
+        own = _decode_window(audio, model, alone, opts)
+        in_main = _decode_window(audio, model, _relang(alone, main), opts)
+    span = (unit.start / SAMPLE_RATE, unit.end / SAMPLE_RATE)
+    if own and (not in_main or _mean_logprob(own) > _mean_logprob(in_main)):
+        kept = [cut for seg in segments if (cut := _without_span(seg, span)) is not None]
+        return kept + _finish(own, opts)
+    flag = f"sibling:{guess.lang}->{main}"
+    return [
+        seg.model_copy(update={"flags": (*seg.flags, flag)}) if _touches(seg, span) else seg
+        for seg in segments
+    ]
+
+
+def _touches(seg: Segment, span: tuple[float, float]) -> bool:
+    """True if any of the segment's words (or, without words, the segment) lies in `span`."""
+    if not seg.words:
+        return span[0] <= (seg.start + seg.end) / 2 < span[1]
+    return any(span[0] <= (w.start + w.end) / 2 < span[1] for w in seg.words)
+
+
+def _without_span(seg: Segment, span: tuple[float, float]) -> Segment | None:
+    """The segment without its words whose midpoint lies in `span`; None if nothing is left."""
+    if not _touches(seg, span):
+        return seg
+    words = tuple(w for w in seg.words if not span[0] <= (w.start + w.end) / 2 < span[1])
+    if not words:
+        return None
+    return seg.model_copy(
+        update={
+            "words": words,
+            "text": " ".join(w.word for w in words),
+            "start": words[0].start,
+            "end": words[-1].end,
+        }
+    )
 
 
 def _mean_logprob(decoded: list[tuple[Segment, float]]) -> float:
@@ -353,25 +482,30 @@ def _decode_window(
         hotwords=hotwords(opts.glossary, window.lang) if opts.glossary and use_glossary else None,
     )
     timeline = Timeline(window.spans, PACK_GAP)
+    return [out for seg in raw for out in _segments(seg, timeline, window.lang, window.lang_prob)]
+
+
+def _segments(
+    seg, timeline: Timeline, lang: str, lang_prob: float | None
+) -> list[tuple[Segment, float]]:
+    """One decoded faster-whisper segment as our segments (one per packed part it spans),
+    each with its no_speech_prob."""
     out: list[tuple[Segment, float]] = []
-    for seg in raw:
-        for part, words in timeline.split(seg):
-            text = "".join(w.word for w in words).strip() if words else seg.text.strip()
-            if not text:
-                continue
-            segment = Segment(
-                id=len(out),
-                start=round(
-                    timeline.to_source(seg.start, part) if not words else words[0].start, 3
-                ),
-                end=round(timeline.to_source(seg.end, part) if not words else words[-1].end, 3),
-                text=text,
-                lang=window.lang,
-                lang_prob=None if window.lang_prob is None else round(window.lang_prob, 4),
-                avg_logprob=round(float(seg.avg_logprob), 4),
-                words=tuple(_clean(w) for w in words if w.word.strip()),
-            )
-            out.append((segment, float(seg.no_speech_prob)))
+    for part, words in timeline.split(seg):
+        text = "".join(w.word for w in words).strip() if words else seg.text.strip()
+        if not text:
+            continue
+        segment = Segment(
+            id=0,
+            start=round(timeline.to_source(seg.start, part) if not words else words[0].start, 3),
+            end=round(timeline.to_source(seg.end, part) if not words else words[-1].end, 3),
+            text=text,
+            lang=lang,
+            lang_prob=None if lang_prob is None else round(lang_prob, 4),
+            avg_logprob=round(float(seg.avg_logprob), 4),
+            words=tuple(_clean(w) for w in words if w.word.strip()),
+        )
+        out.append((segment, float(seg.no_speech_prob)))
     return out
 
 
