@@ -6,6 +6,11 @@ text is then checked (script, and lingua among the candidates): a window whose t
 another language is decoded again in that language and kept only if the text then agrees;
 otherwise the first decode stays, flagged "lang-mismatch". Every segment passes the
 hallucination guards, and, with a glossary, the near-miss snap.
+
+Units guessed in another language of the main language's script (Whisper base calls short
+Russian prompts Ukrainian) are decoded in the main language's context, then checked unit by
+unit. When that leaves one language, the file is decoded as plain faster-whisper would (its
+VAD windows, language fixed): on one language our window cuts only cost accuracy.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from videobrief.glossary import Term, hotwords, snap_segment
 from videobrief.records import Segment, Word
 from videobrief.speech.guards import guard_segment, is_prompt_echo
 from videobrief.speech.language import LangGuess, detect_units, smooth
-from videobrief.speech.textcheck import agrees, script_for_lang, script_of
+from videobrief.speech.textcheck import agrees, script_for_lang, script_of, text_language
 from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
 
 # Called with (speech seconds done, speech seconds in total).
@@ -187,15 +192,16 @@ def transcribe(
     candidates = file_candidates(plan_windows(units, guesses, opts), guesses, opts)
     main = candidates[0] if candidates else opts.language or "en"
     folded, siblings = fold_siblings(guesses, main)
+    checks: dict[int, LangGuess] = {i: g for i in siblings if (g := guesses[i]) is not None}
     segments = None
     if units and len({g.lang if g else main for g in folded}) == 1:
         with _timed(timings, "decode"):
             segments = _one_language(audio, model, units, folded, main, opts, candidates, progress)
+        if segments is not None:
+            checks = {**text_siblings(segments, units, guesses, main, candidates), **checks}
     if segments is None:
         segments = _windowed(audio, model, units, folded, opts, candidates, progress, timings)
-    for index in siblings:
-        guess = guesses[index]
-        assert guess is not None  # folded units always had a guess
+    for index, guess in sorted(checks.items()):
         unit = units[index]
         segments = _sibling_checked(audio, model, unit, guess, main, segments, opts, timings)
     segments = [s for s in segments if over_speech(s, units)]
@@ -241,8 +247,9 @@ def _one_language(
     Windows cut at our ≤10 s units' edges lost to plain faster-whisper (its VAD pads speech by
     0.4 s and joins pauses under 2 s; its windows follow the decoded timestamps) on real
     Russian read speech, and on one language those cuts buy no safety. Safety stays: a
-    segment whose text shows another language or script, or that reads the glossary prompt
-    back, sends the whole file to the checked window path instead (None).
+    segment in another script (or mixing scripts), or one that reads the glossary prompt
+    back, sends the whole file to the checked window path instead (None); text in another
+    language of the same script is left to `text_siblings` and `_sibling_checked`.
     """
     prompt = hotwords(opts.glossary, lang) if opts.glossary else None
     raw, _info = model.transcribe(
@@ -260,13 +267,37 @@ def _one_language(
     decoded: list[tuple[Segment, float]] = []
     for seg in raw:
         for segment, no_speech in _segments(seg, timeline, lang, _prob_over(seg, units, guesses)):
-            text_ok = opts.language or agrees(segment.text, lang, candidates)
-            if is_prompt_echo(segment.text, prompt) or not text_ok:
+            if is_prompt_echo(segment.text, prompt) or not agrees(segment.text, lang, ()):
                 return None
             decoded.append((segment, no_speech))
         if progress:
             progress(sum(u.seconds for u in units if u.end <= seg.end * SAMPLE_RATE), total)
     return _finish(decoded, opts)
+
+
+def text_siblings(
+    segments: list[Segment],
+    units: list[Region],
+    guesses: list[LangGuess | None],
+    main: str,
+    candidates: tuple[str, ...],
+) -> dict[int, LangGuess]:
+    """Units under a segment whose text reads as another candidate of the main script.
+
+    The audio said main, the text (lingua) says otherwise: each such unit gets the same
+    unit-by-unit check as the units language ID called a sibling.
+    """
+    checks: dict[int, LangGuess] = {}
+    for seg in segments:
+        found = text_language(seg.text, tuple({*candidates, main}))
+        if found is None or found == main:
+            continue
+        start, end = seg.start * SAMPLE_RATE, seg.end * SAMPLE_RATE
+        for i, unit in enumerate(units):
+            if unit.start < end and start < unit.end:
+                top = guesses[i].top if guesses[i] else ()
+                checks.setdefault(i, LangGuess(found, dict(top).get(found, 0.0), top))
+    return checks
 
 
 def _prob_over(seg, units: list[Region], guesses: list[LangGuess | None]) -> float | None:
