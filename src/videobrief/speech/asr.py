@@ -192,9 +192,8 @@ def transcribe(
             checks = {**text_siblings(segments, units, guesses, main, candidates), **checks}
     if segments is None:
         segments = _windowed(audio, model, units, folded, opts, candidates, progress, timings)
-    for index, guess in sorted(checks.items()):
-        unit = units[index]
-        segments = _sibling_checked(audio, model, unit, guess, main, segments, opts, timings)
+    for pack in sibling_packs(units, checks, opts):
+        segments = _sibling_checked(audio, model, pack, main, segments, opts, timings)
     segments = [s for s in segments if over_speech(s, units)]
     segments.sort(key=lambda seg: seg.start)
     return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
@@ -391,36 +390,53 @@ def _checked_window(
     return _finish(flagged, opts)
 
 
+def sibling_packs(
+    units: list[Region], checks: dict[int, LangGuess], opts: SpeechOptions
+) -> list[Window]:
+    """The units to check, per language packed into windows as decoding packs them.
+
+    Every decode costs a full 30 s encoder pass, so checking unit by unit would pay two
+    passes per unit; packed, a file pays two per pack of up to 30 s of one language.
+    """
+    windows = [
+        Window(units[i].start, units[i].end, g.lang, g.prob, units[i].seconds)
+        for i, g in sorted(checks.items())
+    ]
+    return pack_windows(windows, opts)
+
+
 def _sibling_checked(
     audio: np.ndarray,
     model: WhisperModel,
-    unit: Region,
-    guess: LangGuess,
+    pack: Window,
     main: str,
     segments: list[Segment],
     opts: SpeechOptions,
     timings: Timings | None,
 ) -> list[Segment]:
-    """Give a folded unit its own language's text only if the model scores that higher.
+    """Give folded units their own language's text only if the model scores that higher.
 
-    The unit alone is decoded in its guessed language and in the main one, and the decode the
-    model scores higher (mean avg_logprob) wins: on real Russian read speech the main
-    language won for all 4 units Whisper called Ukrainian; real speech in the other language
-    scores higher in it. When the main language wins, the in-context decode of the main
-    window stays (flagged `sibling:<lang>-><main>`); otherwise its words over the unit are
-    replaced by the unit's own decode.
+    The units alone are decoded in their guessed language and in the main one, and the decode
+    the model scores higher (mean avg_logprob) wins: on real Russian read speech the main
+    language won for all the units Whisper called Ukrainian; real Spanish between English
+    prompts (tests/test_language_safe.py) scores higher as Spanish. When the main language
+    wins, the in-context decode stays (flagged `sibling:<lang>-><main>`); otherwise its
+    words over the units are replaced by the units' own decode.
     """
-    alone = Window(unit.start, unit.end, guess.lang, guess.prob, unit.seconds)
     with _timed(timings, "redecode"):
-        own = _decode_window(audio, model, alone, opts)
-        in_main = _decode_window(audio, model, _relang(alone, main), opts)
-    span = (unit.start / SAMPLE_RATE, unit.end / SAMPLE_RATE)
+        own = _decode_window(audio, model, pack, opts)
+        in_main = _decode_window(audio, model, _relang(pack, main), opts)
+    spans = [(start / SAMPLE_RATE, end / SAMPLE_RATE) for start, end in pack.spans]
     if own and (not in_main or _mean_logprob(own) > _mean_logprob(in_main)):
-        kept = [cut for seg in segments if (cut := _without_span(seg, span)) is not None]
+        kept = segments
+        for span in spans:
+            kept = [cut for seg in kept if (cut := _without_span(seg, span)) is not None]
         return kept + _finish(own, opts)
-    flag = f"sibling:{guess.lang}->{main}"
+    flag = f"sibling:{pack.lang}->{main}"
     return [
-        seg.model_copy(update={"flags": (*seg.flags, flag)}) if _touches(seg, span) else seg
+        seg.model_copy(update={"flags": (*seg.flags, flag)})
+        if any(_touches(seg, span) for span in spans)
+        else seg
         for seg in segments
     ]
 
