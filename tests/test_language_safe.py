@@ -87,3 +87,21 @@ def test_english_speech_forced_to_russian_comes_back_english(whisper, codeswitch
     for seg in segments:
         assert seg.lang == "en" and "redecoded:ru->en" in seg.flags, segments
         assert script_of(seg.text) == "latn"
+
+
+def test_a_switch_within_one_script_keeps_its_own_language(whisper):
+    """Spanish between English prompts, one voice (real read speech, make_en_es_read.py).
+
+    Same script, so the Spanish units are decoded in English context first; the Spanish text
+    must still come out (English decode of Spanish speech is a translation), labelled es.
+    """
+    audio = decode_audio(FIXTURES / "en-es-read.m4a")
+    pieces = load_pieces(FIXTURES / "en-es-read-reference.json")
+    segments = transcribe(audio, whisper, SpeechOptions())
+    words = [TimedWord(w.start, w.end, w.word) for seg in segments for w in seg.words]
+    for piece, text in zip(pieces, assign_words(pieces, words), strict=True):
+        assert text_language(text, ("en", "es")) == piece.lang, (piece, text, segments)
+    for seg in segments:
+        mid = (seg.start + seg.end) / 2
+        piece = min(pieces, key=lambda p: abs((p.start + p.end) / 2 - mid))
+        assert seg.lang == piece.lang, (seg, piece)

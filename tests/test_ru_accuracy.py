@@ -36,10 +36,6 @@ def test_one_language_russian_stays_russian(ru_segments):
     assert {s.lang for s in ru_segments} == {"ru"}, [(s.lang, s.text) for s in ru_segments]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: on this clip the stage still loses ~10 WER points to plain (see README)",
-)
 def test_russian_read_speech_is_at_least_as_good_as_plain_whisper(whisper, ru_read, ru_segments):
     audio, reference = ru_read
     raw, _info = whisper.transcribe(audio, beam_size=5, vad_filter=True)

@@ -6,10 +6,13 @@ import jiwer
 import numpy as np
 
 from videobrief.ingest import decode_audio
+from videobrief.records import Segment, Word
 from videobrief.speech.asr import (
     SpeechOptions,
     Timeline,
     Window,
+    _without_span,
+    fold_siblings,
     pack_windows,
     plan_windows,
     transcribe,
@@ -120,3 +123,25 @@ def test_timeline_skips_the_silence_laid_between_packed_parts():
     assert timeline.part_of(3.2) == 0 and timeline.to_source(3.2, 0) == 5.0  # in the gap
     assert timeline.part_of(3.5) == 1 and timeline.to_source(3.5, 1) == 20.0
     assert timeline.to_source(4.5, 1) == 21.0
+
+
+def test_same_script_units_are_folded_into_the_main_language_and_others_are_not():
+    ru = LangGuess("ru", 0.95, (("ru", 0.95),))
+    uk = LangGuess("uk", 0.98, (("uk", 0.98), ("ru", 0.01)))
+    en = LangGuess("en", 0.9, (("en", 0.9),))
+    folded, siblings = fold_siblings([ru, uk, en, None], "ru")
+    assert [g.lang if g else None for g in folded] == ["ru", "ru", "en", None]
+    assert siblings == [1]
+    assert folded[1].prob == 0.01  # the main language's own probability, never invented
+
+
+def test_cutting_a_unit_out_of_a_segment_keeps_the_words_around_it():
+    words = tuple(
+        Word(start=a, end=a + 0.4, word=w, prob=0.9)
+        for a, w in ((1.0, "one"), (2.0, "два"), (3.0, "three"))
+    )
+    seg = Segment(id=0, start=1.0, end=3.4, text="one два three", lang="en", words=words)
+    cut = _without_span(seg, (1.9, 2.6))
+    assert cut is not None and cut.text == "one three" and (cut.start, cut.end) == (1.0, 3.4)
+    assert _without_span(seg, (0.0, 5.0)) is None
+    assert _without_span(seg, (5.0, 6.0)) == seg

@@ -6,6 +6,11 @@ text is then checked (script, and lingua among the candidates): a window whose t
 another language is decoded again in that language and kept only if the text then agrees;
 otherwise the first decode stays, flagged "lang-mismatch". Every segment passes the
 hallucination guards, and, with a glossary, the near-miss snap.
+
+Units guessed in another language of the main language's script (Whisper base calls short
+Russian prompts Ukrainian) are decoded in the main language's context, then checked unit by
+unit. When that leaves one language, the file is decoded as plain faster-whisper would (its
+VAD windows, language fixed): on one language our window cuts only cost accuracy.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from videobrief.languages import script_for_lang, script_of
 from videobrief.records import Segment, Word
 from videobrief.speech.guards import guard_segment, is_prompt_echo
 from videobrief.speech.language import LangGuess, detect_units, smooth
-from videobrief.speech.textcheck import agrees
+from videobrief.speech.textcheck import agrees, text_language
 from videobrief.speech.vad import Region, speech_regions
 
 # Called with (speech seconds done, speech seconds in total).
@@ -175,19 +180,150 @@ def transcribe(
             guesses: list[LangGuess | None] = [None] * len(units)
         else:
             guesses = list(smooth(detect_units(model, audio, units, opts.languages)))
+    candidates = file_candidates(plan_windows(units, guesses, opts), guesses, opts)
+    main = candidates[0] if candidates else opts.language or "en"
+    folded, siblings = fold_siblings(guesses, main)
+    checks: dict[int, LangGuess] = {i: g for i in siblings if (g := guesses[i]) is not None}
+    segments = None
+    if units and len({g.lang if g else main for g in folded}) == 1:
+        with _timed(timings, "decode"):
+            segments = _one_language(audio, model, units, folded, main, opts, candidates, progress)
+        if segments is not None:
+            checks = {**text_siblings(segments, units, guesses, main, candidates), **checks}
+    if segments is None:
+        segments = _windowed(audio, model, units, folded, opts, candidates, progress, timings)
+    for pack in sibling_packs(units, checks, opts):
+        segments = _sibling_checked(audio, model, pack, main, segments, opts, timings)
+    segments = [s for s in segments if over_speech(s, units)]
+    segments.sort(key=lambda seg: seg.start)
+    return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
+
+
+def _windowed(
+    audio: np.ndarray,
+    model: WhisperModel,
+    units: list[Region],
+    guesses: list[LangGuess | None],
+    opts: SpeechOptions,
+    candidates: tuple[str, ...],
+    progress: Progress | None,
+    timings: Timings | None,
+) -> list[Segment]:
+    """Decode same-language windows, each checked (and re-decoded) against its text."""
     windows = plan_windows(units, guesses, opts)
-    candidates = file_candidates(windows, guesses, opts)
     total = sum(w.seconds for w in windows)
     done = 0.0
     segments: list[Segment] = []
     for window in pack_windows(windows, opts):
-        decoded = _checked_window(audio, model, window, opts, candidates, timings)
-        segments.extend(s for s in decoded if over_speech(s, units))
+        segments.extend(_checked_window(audio, model, window, opts, candidates, timings))
         done += window.seconds
         if progress:
             progress(done, total)
-    segments.sort(key=lambda seg: seg.start)
-    return [seg.model_copy(update={"id": i}) for i, seg in enumerate(segments)]
+    return segments
+
+
+def _one_language(
+    audio: np.ndarray,
+    model: WhisperModel,
+    units: list[Region],
+    guesses: list[LangGuess | None],
+    lang: str,
+    opts: SpeechOptions,
+    candidates: tuple[str, ...],
+    progress: Progress | None,
+) -> list[Segment] | None:
+    """All the speech in one language: decode it as plain faster-whisper would, language fixed.
+
+    Windows cut at our ≤10 s units' edges lost to plain faster-whisper (its VAD pads speech by
+    0.4 s and joins pauses under 2 s; its windows follow the decoded timestamps) on real
+    Russian read speech, and on one language those cuts buy no safety. Safety stays: a
+    segment in another script (or mixing scripts), or one that reads the glossary prompt
+    back, sends the whole file to the checked window path instead (None); text in another
+    language of the same script is left to `text_siblings` and `_sibling_checked`.
+    """
+    prompt = hotwords(opts.glossary, lang) if opts.glossary else None
+    raw, _info = model.transcribe(
+        audio,
+        language=lang,
+        task="transcribe",
+        beam_size=opts.beam_size,
+        word_timestamps=True,
+        vad_filter=True,
+        condition_on_previous_text=False,
+        hotwords=prompt,
+    )
+    timeline = Timeline(((0, len(audio)),))
+    total = sum(u.seconds for u in units)
+    decoded: list[tuple[Segment, float]] = []
+    for seg in raw:
+        for segment, no_speech in _segments(seg, timeline, lang, _prob_over(seg, units, guesses)):
+            if is_prompt_echo(segment.text, prompt) or not agrees(segment.text, lang, ()):
+                return None
+            decoded.append((segment, no_speech))
+        if progress:
+            progress(sum(u.seconds for u in units if u.end <= seg.end * SAMPLE_RATE), total)
+    return _finish(decoded, opts)
+
+
+def text_siblings(
+    segments: list[Segment],
+    units: list[Region],
+    guesses: list[LangGuess | None],
+    main: str,
+    candidates: tuple[str, ...],
+) -> dict[int, LangGuess]:
+    """Units under a segment whose text reads as another candidate of the main script.
+
+    The audio said main, the text (lingua) says otherwise: each such unit gets the same
+    unit-by-unit check as the units language ID called a sibling.
+    """
+    checks: dict[int, LangGuess] = {}
+    for seg in segments:
+        found = text_language(seg.text, tuple({*candidates, main}))
+        if found is None or found == main:
+            continue
+        start, end = seg.start * SAMPLE_RATE, seg.end * SAMPLE_RATE
+        for i, unit in enumerate(units):
+            if unit.start < end and start < unit.end:
+                top = guesses[i].top if guesses[i] else ()
+                checks.setdefault(i, LangGuess(found, dict(top).get(found, 0.0), top))
+    return checks
+
+
+def _prob_over(seg, units: list[Region], guesses: list[LangGuess | None]) -> float | None:
+    """Duration-weighted language probability of the units a decoded segment overlaps."""
+    start, end = seg.start * SAMPLE_RATE, seg.end * SAMPLE_RATE
+    weighted = [
+        (min(end, u.end) - max(start, u.start), g.prob)
+        for u, g in zip(units, guesses, strict=True)
+        if g is not None and u.start < end and start < u.end
+    ]
+    total = sum(w for w, _ in weighted)
+    return sum(w * p for w, p in weighted) / total if total > 0 else None
+
+
+def fold_siblings(
+    guesses: list[LangGuess | None], main: str
+) -> tuple[list[LangGuess | None], list[int]]:
+    """Units guessed in another language of the main language's script, decoded as main.
+
+    Whisper base calls short Russian prompts Ukrainian with p up to 0.98 (4 of 43 units of real
+    Russian read speech). Decoded as a window of their own, even in the right language, they
+    lose their neighbours' context ("На брене номер" where the file decoded whole gives
+    "набранный номер"): so they stay in the main language's windows, and `_sibling_checked`
+    decides afterwards, unit by unit, whether the other language really fits better. Units in
+    another script (English in a Russian file) are a real switch and keep their own windows.
+    Returns the planning guesses and the indices of the folded units.
+    """
+    folded: list[LangGuess | None] = []
+    siblings: list[int] = []
+    for i, guess in enumerate(guesses):
+        if guess and guess.lang != main and script_for_lang(guess.lang) == script_for_lang(main):
+            folded.append(LangGuess(main, dict(guess.top).get(main, 0.0), guess.top))
+            siblings.append(i)
+        else:
+            folded.append(guess)
+    return folded, siblings
 
 
 def over_speech(seg: Segment, units: list[Region]) -> bool:
@@ -239,9 +375,7 @@ def _checked_window(
             first = _decode_window(audio, model, window, opts, use_glossary=False)
     text = " ".join(seg.text for seg, _ in first)
     if opts.language or agrees(text, window.lang, candidates):
-        return _finish(
-            _sibling_checked(audio, model, window, opts, first, candidates, timings), opts
-        )
+        return _finish(first, opts)
     alt = _alternative(text, window.lang, candidates)
     if alt is not None:
         with _timed(timings, "redecode"):
@@ -256,37 +390,79 @@ def _checked_window(
     return _finish(flagged, opts)
 
 
+def sibling_packs(
+    units: list[Region], checks: dict[int, LangGuess], opts: SpeechOptions
+) -> list[Window]:
+    """The units to check, per language packed into windows as decoding packs them.
+
+    Every decode costs a full 30 s encoder pass, so checking unit by unit would pay two
+    passes per unit; packed, a file pays two per pack of up to 30 s of one language.
+    """
+    windows = [
+        Window(units[i].start, units[i].end, g.lang, g.prob, units[i].seconds)
+        for i, g in sorted(checks.items())
+    ]
+    return pack_windows(windows, opts)
+
+
 def _sibling_checked(
     audio: np.ndarray,
     model: WhisperModel,
-    window: Window,
+    pack: Window,
+    main: str,
+    segments: list[Segment],
     opts: SpeechOptions,
-    first: list[tuple[Segment, float]],
-    candidates: tuple[str, ...],
     timings: Timings | None,
-) -> list[tuple[Segment, float]]:
-    """Keep a window in a minority language of the main language's script only if it fits better.
+) -> list[Segment]:
+    """Give folded units their own language's text only if the model scores that higher.
 
-    Whisper base calls short Russian prompts Ukrainian with p up to 0.98, and decoded in
-    Ukrainian they *read* as Ukrainian, so the text check cannot catch it (measured on real
-    Russian read speech: 4 of 43 units, the largest share of the WER gap to plain
-    faster-whisper, which decodes the whole file in one language). Such a window is decoded
-    again in the file's main language (`candidates[0]`: the most speech, or the first of
-    `--languages`), and the decode the model scores higher (mean avg_logprob) is kept; real
-    speech in the other language scores higher in it. Windows in another script (English in
-    a Russian file) never pay for this.
+    The units alone are decoded in their guessed language and in the main one, and the decode
+    the model scores higher (mean avg_logprob) wins: on real Russian read speech the main
+    language won for all the units Whisper called Ukrainian; real Spanish between English
+    prompts (tests/test_language_safe.py) scores higher as Spanish. When the main language
+    wins, the in-context decode stays (flagged `sibling:<lang>-><main>`); otherwise its
+    words over the units are replaced by the units' own decode.
     """
-    main = candidates[0] if candidates else window.lang
-    if main == window.lang:
-        return first
-    if script_for_lang(main) != script_for_lang(window.lang) or not first:
-        return first
     with _timed(timings, "redecode"):
-        second = _decode_window(audio, model, _relang(window, main), opts)
-    if not second or _mean_logprob(second) <= _mean_logprob(first):
-        return first
-    flag = f"sibling:{window.lang}->{main}"
-    return [(s.model_copy(update={"flags": (*s.flags, flag)}), p) for s, p in second]
+        own = _decode_window(audio, model, pack, opts)
+        in_main = _decode_window(audio, model, _relang(pack, main), opts)
+    spans = [(start / SAMPLE_RATE, end / SAMPLE_RATE) for start, end in pack.spans]
+    if own and (not in_main or _mean_logprob(own) > _mean_logprob(in_main)):
+        kept = segments
+        for span in spans:
+            kept = [cut for seg in kept if (cut := _without_span(seg, span)) is not None]
+        return kept + _finish(own, opts)
+    flag = f"sibling:{pack.lang}->{main}"
+    return [
+        seg.model_copy(update={"flags": (*seg.flags, flag)})
+        if any(_touches(seg, span) for span in spans)
+        else seg
+        for seg in segments
+    ]
+
+
+def _touches(seg: Segment, span: tuple[float, float]) -> bool:
+    """True if any of the segment's words (or, without words, the segment) lies in `span`."""
+    if not seg.words:
+        return span[0] <= (seg.start + seg.end) / 2 < span[1]
+    return any(span[0] <= (w.start + w.end) / 2 < span[1] for w in seg.words)
+
+
+def _without_span(seg: Segment, span: tuple[float, float]) -> Segment | None:
+    """The segment without its words whose midpoint lies in `span`; None if nothing is left."""
+    if not _touches(seg, span):
+        return seg
+    words = tuple(w for w in seg.words if not span[0] <= (w.start + w.end) / 2 < span[1])
+    if not words:
+        return None
+    return seg.model_copy(
+        update={
+            "words": words,
+            "text": " ".join(w.word for w in words),
+            "start": words[0].start,
+            "end": words[-1].end,
+        }
+    )
 
 
 def _mean_logprob(decoded: list[tuple[Segment, float]]) -> float:
@@ -344,25 +520,30 @@ def _decode_window(
         hotwords=hotwords(opts.glossary, window.lang) if opts.glossary and use_glossary else None,
     )
     timeline = Timeline(window.spans, PACK_GAP)
+    return [out for seg in raw for out in _segments(seg, timeline, window.lang, window.lang_prob)]
+
+
+def _segments(
+    seg, timeline: Timeline, lang: str, lang_prob: float | None
+) -> list[tuple[Segment, float]]:
+    """One decoded faster-whisper segment as our segments (one per packed part it spans),
+    each with its no_speech_prob."""
     out: list[tuple[Segment, float]] = []
-    for seg in raw:
-        for part, words in timeline.split(seg):
-            text = "".join(w.word for w in words).strip() if words else seg.text.strip()
-            if not text:
-                continue
-            segment = Segment(
-                id=len(out),
-                start=round(
-                    timeline.to_source(seg.start, part) if not words else words[0].start, 3
-                ),
-                end=round(timeline.to_source(seg.end, part) if not words else words[-1].end, 3),
-                text=text,
-                lang=window.lang,
-                lang_prob=None if window.lang_prob is None else round(window.lang_prob, 4),
-                avg_logprob=round(float(seg.avg_logprob), 4),
-                words=tuple(_clean(w) for w in words if w.word.strip()),
-            )
-            out.append((segment, float(seg.no_speech_prob)))
+    for part, words in timeline.split(seg):
+        text = "".join(w.word for w in words).strip() if words else seg.text.strip()
+        if not text:
+            continue
+        segment = Segment(
+            id=0,
+            start=round(timeline.to_source(seg.start, part) if not words else words[0].start, 3),
+            end=round(timeline.to_source(seg.end, part) if not words else words[-1].end, 3),
+            text=text,
+            lang=lang,
+            lang_prob=None if lang_prob is None else round(lang_prob, 4),
+            avg_logprob=round(float(seg.avg_logprob), 4),
+            words=tuple(_clean(w) for w in words if w.word.strip()),
+        )
+        out.append((segment, float(seg.no_speech_prob)))
     return out
 
 
