@@ -7,6 +7,8 @@ the job claim and the full-text index differ by dialect.
 
 No session leaves `store/`. Callers use typed methods; inside the package, `read(fn)` and
 `write(fn)` run `fn(session)` in one transaction (the shape of datasette's `execute_write_fn`).
+`with store.snapshot():` makes every `read` inside share one transaction (a web page's dozen
+reads), without handing out the session.
 The web's tables (`web_tables.py`) and the search indexes (`search_index.py`) add their methods
 to `Store` as mixins, each in a module of its own.
 """
