@@ -508,6 +508,7 @@ def serve(
     import uvicorn
 
     from videobrief.web import WebSettings, create_app
+    from videobrief.web.processes import serve_processes
     from videobrief.web.settings import ENV_SETTINGS, to_env
     from videobrief.web.worker import Worker
 
@@ -538,31 +539,10 @@ def serve(
     if pipeline_worker:
         pipeline_worker.start()
     try:
-        _serve_processes(workers, options)
+        serve_processes(workers, options)
     finally:
         if pipeline_worker:
             pipeline_worker.stop()
-
-
-def _serve_processes(workers: int, options: dict) -> None:
-    """uvicorn with N server processes sharing one listening socket.
-
-    uvicorn binds that socket without naming the protocol, so asyncio does not switch Nagle off
-    on the connections it accepts, and every response waited ~40 ms for a delayed ACK (measured:
-    52 ms per request against 7 ms in one process). TCP_NODELAY on the listening socket is
-    inherited by accepted connections on Linux.
-    """
-    import socket
-
-    from uvicorn import Config
-    from uvicorn.supervisors import Multiprocess
-
-    config = Config(
-        "videobrief.web.app:create_app_from_env", factory=True, workers=workers, **options
-    )
-    sock = config.bind_socket()
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
 
 
 @token_app.command("create")

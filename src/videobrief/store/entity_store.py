@@ -89,6 +89,8 @@ def load(session: Session, video_ids: Sequence[str]) -> dict[str, list[Entity]]:
         select(EntityRow).where(EntityRow.video_id.in_(video_ids)).order_by(EntityRow.id)
     ).scalars()
     rows = list(rows)
+    if not rows:  # most videos before the entities stage: skip the mentions query
+        return {}
     m = MentionRow.__table__.c
     mentions: dict[int, list[Mention]] = defaultdict(list)
     stmt = (

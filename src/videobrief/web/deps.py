@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +19,7 @@ from videobrief.web import tokens
 from videobrief.web.security import csrf_token, set_csrf_cookie
 from videobrief.web.settings import WebSettings
 
+F = TypeVar("F", bound=Callable[..., Any])
 SESSION_COOKIE = "vb_session"  # a server-side session id, never the token itself
 VIDEO_ID_PATTERN = r"^[0-9a-fA-F]{6,64}$"  # ids are shown lower case; any case is accepted
 
@@ -33,6 +36,21 @@ class AppState:
 
 def app_state(request: Request) -> AppState:
     return request.app.state.vb
+
+
+def one_read(route: F) -> F:
+    """Serve a sync route's store reads from one read transaction (`Store.snapshot`).
+
+    A video page makes about ten small reads; each in its own transaction costs more than its
+    query. FastAPI passes `request` by keyword and reads the signature through `__wrapped__`.
+    """
+
+    @functools.wraps(route)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with app_state(kwargs["request"]).store.snapshot():
+            return route(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def bearer(request: Request) -> str | None:

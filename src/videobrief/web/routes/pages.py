@@ -20,6 +20,7 @@ from videobrief.web.deps import (
     app_state,
     find_video,
     load_brief,
+    one_read,
     render,
     require_admin,
 )
@@ -69,6 +70,7 @@ def _export_formats(brief: object) -> list[tuple[str, str]]:
 
 
 @router.get("/v/{video_id}", response_class=HTMLResponse)
+@one_read
 def video_page(request: Request, video_id: VideoId, posted: str | None = None):
     """The published page: player, brief, transcript, downloads, comments."""
     state = app_state(request)

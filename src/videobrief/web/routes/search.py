@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from videobrief import search
-from videobrief.web.deps import AppState, app_state, render
+from videobrief.web.deps import AppState, app_state, one_read, render
 
 router = APIRouter(include_in_schema=False)
 Mode = Literal["text", "semantic"]
@@ -42,6 +42,7 @@ def languages(state: AppState) -> list[str]:
 
 
 @router.get("/search", response_class=HTMLResponse)
+@one_read
 def search_page(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
