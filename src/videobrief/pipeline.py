@@ -18,6 +18,7 @@ from typing import Any
 
 from videobrief import exports, page, search
 from videobrief.brief import BriefOptions
+from videobrief.brief.speakers import name_quotes
 from videobrief.english import EnglishOptions
 from videobrief.records import Brief, CheckResult, Transcript
 from videobrief.runner import Event, OnEvent, RunResult, RunSettings, rerun_stored, run_source
@@ -63,10 +64,25 @@ def process(source: Path, store: Store, config: RunConfig, on_event: OnEvent) ->
     that have none yet) right after, so a video made here is searchable both ways the moment
     `serve` starts.
     """
-    result = run_source(source, store, config.run_settings(), on_event)
+    result = with_user_names(store, run_source(source, store, config.run_settings(), on_event))
     if config.embed:
         search.embed_video(store, result.transcript.id)
     return result
+
+
+def with_user_names(store: Store, result: RunResult) -> RunResult:
+    """The result with the speakers' names as stored: user renames live in the store and are
+    put on when the speakers stage's output is saved, so a transcript the stage just made
+    (held in memory by the runner) lacks them; the brief's quotes are renamed to match."""
+    t = result.transcript
+    stored = store.video_speakers(t.id) if t.speakers else ()
+    if [(s.id, s.name) for s in stored] == [(s.id, s.name) for s in t.speakers]:
+        return result
+    named = t.model_copy(update={"speakers": stored})
+    brief = result.brief
+    if brief is not None:
+        brief = brief.model_copy(update={"quotes": tuple(name_quotes(brief.quotes, named))})
+    return replace(result, transcript=named, brief=brief)
 
 
 def rerun_brief(
