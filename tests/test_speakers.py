@@ -179,3 +179,35 @@ def test_brief_quotes_carry_speaker_name() -> None:
     ]
     out = name_quotes(q, t)
     assert out[0].speaker == "Максим Владимирович" and out[1].speaker is None
+
+
+def _stage_speakers(out) -> Transcript:
+    """The transcript as the speakers stage leaves it: each speaker with its voice centroid."""
+    sps = tuple(
+        sp.model_copy(
+            update={"encoder": "campp", "centroid": tuple(map(float, out.centroids[sp.id]))}
+        )
+        for sp in out.transcript.speakers
+    )
+    return out.transcript.model_copy(update={"speakers": sps})
+
+
+def test_rename_follows_the_voice_when_a_rerun_relabels(fixture_audio, tmp_path: Path) -> None:
+    """Renamed S4 (the espeak voice) in a 4-speaker run; rerun forced to 3 speakers merges two
+    other voices, so the espeak voice is S3 now: the name follows the voice, not the label."""
+    from videobrief.store import Store
+
+    t = _fixture_transcript(fixture_audio)
+    four = _stage_speakers(annotate(t, fixture_audio, campp))
+    three = _stage_speakers(annotate(t, fixture_audio, campp, SpeakersOptions(speakers=3)))
+    espeak_at = {round(s.start): s.speaker for s in four.segments}[20]
+    with Store.open(tmp_path) as store:
+        store.save_transcript(four, "speakers", "k4")
+        store.rename_speaker("fx", espeak_at, "Espeak Voice")
+        store.save_transcript(three, "speakers", "k3")
+        stored = {sp.id: sp for sp in store.video_speakers("fx")}
+        segs = store.load_transcript("fx").segments
+    now = {round(s.start): s.speaker for s in segs}
+    assert espeak_at == "S4" and now[20] == now[30] == "S3"  # relabelled by the rerun
+    assert (stored["S3"].name, stored["S3"].name_source) == ("Espeak Voice", "user")
+    assert [sp.name for sp in stored.values()].count("Espeak Voice") == 1
