@@ -5,7 +5,8 @@
 Long audio is built cheaply: the multi-speaker fixture (70 s, 4 voices, 13 turns) tiled to the
 length asked for, written into one preallocated array (no temporary copies), with a transcript
 whose segments and words follow the tiled reference turns (a word every 0.4 s). Each length runs
-in a fresh subprocess, which loads the encoder, warms it up, builds the audio, then reads its
+in a fresh subprocess, which loads the encoder, runs the stage once on the fixture itself (warm
+up), builds the long audio, then reads its
 peak RSS (`resource.getrusage`) before and after `annotate` (the stage's logic). The growth is
 what the stage itself added on top of its input: windows are embedded a batch at a time, so it
 should not depend on the duration; holding every 1.5 s window as audio would add ~96 kB per
@@ -20,6 +21,7 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -63,37 +65,51 @@ def long_input(minutes: float):
     return audio, t
 
 
-def child(minutes: float, encoder_name: str) -> dict:
-    """Run in a fresh process: the stage's peak RSS growth on `minutes` of audio."""
+def child(minutes: float, encoder_name: str, traced: bool = False) -> dict:
+    """Run in a fresh process: the stage's peak RSS growth on `minutes` of audio.
+
+    `traced`: also the peak of what Python and numpy allocate during the stage (tracemalloc;
+    numpy reports its buffers to it), free of the allocator's noise that RSS carries (~50 MB
+    between two identical runs here). Torch's own buffers are not traced; they are per batch.
+    """
     from videobrief.speakers.annotate import SpeakersOptions, annotate
     from videobrief.speakers.embed import load_encoder
 
     enc = load_encoder(encoder_name)
-    warm = np.random.default_rng(0).standard_normal(16_000 * 3).astype(np.float32) * 0.1
-    enc.embed_batch([warm[:24_000]] * 32)  # the model's own buffers, before measuring
+    opts = SpeakersOptions(encoder=encoder_name)
+    # Warm up on the fixture itself (one tile): the model's buffers and the allocator's arenas
+    # reach their steady size before measuring, so the growth below is what scales with length.
+    warm_audio, warm_t = long_input(0)
+    annotate(warm_t, warm_audio, lambda: enc, opts)
+    del warm_audio, warm_t
     audio, t = long_input(minutes)
     before = _rss_mb()
+    if traced:
+        tracemalloc.start()
     t0 = time.perf_counter()
-    out = annotate(t, audio, lambda: enc, SpeakersOptions(encoder=encoder_name))
+    out = annotate(t, audio, lambda: enc, opts)
     seconds = time.perf_counter() - t0
     after = _rss_mb()
+    peak_traced = tracemalloc.get_traced_memory()[1] / 2**20 if traced else None
+    tracemalloc.stop()
     return {
         "minutes": round(len(audio) / 16_000 / 60, 1),
         "audio_mb": round(audio.nbytes / 2**20),
         "peak_before_mb": round(before),
         "peak_after_mb": round(after),
         "growth_mb": round(after - before),
+        "traced_peak_mb": None if peak_traced is None else round(peak_traced, 1),
         "speakers": len(out.transcript.speakers),
         "segments": len(out.transcript.segments),
         "seconds": round(seconds, 1),
     }
 
 
-def measure(minutes: float, encoder_name: str = "campp") -> dict:
+def measure(minutes: float, encoder_name: str = "campp", traced: bool = False) -> dict:
     """`child` in a subprocess (its peak RSS is its own)."""
     code = (
         "import json, sys; from bench.speakers_memory import child; "
-        f"print(json.dumps(child({minutes!r}, {encoder_name!r})))"
+        f"print(json.dumps(child({minutes!r}, {encoder_name!r}, {traced!r})))"
     )
     root = Path(__file__).resolve().parents[1]
     run = subprocess.run(
@@ -106,13 +122,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minutes", type=float, nargs="+", default=[20, 120])
     ap.add_argument("--encoder", default="campp")
+    ap.add_argument("--traced", action="store_true", help="also the tracemalloc peak (slower)")
     args = ap.parse_args()
-    print("minutes  audio MB  peak before  peak after  growth MB  speakers  segments  stage s")
+    print(
+        "minutes  audio MB  peak before  peak after  growth MB  traced peak MB  speakers  "
+        "segments  stage s"
+    )
     for m in args.minutes:
-        r = measure(m, args.encoder)
+        r = measure(m, args.encoder, args.traced)
+        traced = "-" if r["traced_peak_mb"] is None else f"{r['traced_peak_mb']:.1f}"
         print(
             f"{r['minutes']:7.1f}  {r['audio_mb']:8d}  {r['peak_before_mb']:11d}  "
-            f"{r['peak_after_mb']:10d}  {r['growth_mb']:9d}  {r['speakers']:8d}  "
+            f"{r['peak_after_mb']:10d}  {r['growth_mb']:9d}  {traced:>14}  {r['speakers']:8d}  "
             f"{r['segments']:8d}  {r['seconds']:7.1f}",
             flush=True,
         )

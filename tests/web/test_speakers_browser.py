@@ -101,10 +101,10 @@ def test_timeline_lanes_and_click_seeks(speakers_site, page):  # noqa: F811
     lanes = page.eval_on_selector_all(
         ".timeline rect.turn", "els => [...new Set(els.map(e => e.getAttribute('y')))].length"
     )
-    assert lanes == 4
-    assert page.eval_on_selector_all(".timeline a.time", "els => els.length") == 13
+    assert lanes == 5
+    assert page.eval_on_selector_all(".timeline a.time", "els => els.length") == 16
     assert page.locator(".timeline figcaption").inner_text().startswith("Chair")
-    assert page.eval_on_selector_all(".timeline rect.lg-ru", "els => els.length") == 4
+    assert page.eval_on_selector_all(".timeline rect.lg-ru", "els => els.length") == 5
     target = speakers_site["segments"][6]
     page.click(f".timeline a[href*='#seg-{target.id}'] rect.turn")
     page.wait_for_function(
@@ -127,7 +127,7 @@ def test_speaker_filter_in_place_under_the_csp(speakers_site, browser):  # noqa:
     errors = []
     tab.on("console", lambda m: errors.append(m.text) if "Content Security" in m.text else None)
     tab.goto(f"{speakers_site['base']}/v/{speakers_site['id']}")
-    assert len(_shown(tab)) == 13
+    assert len(_shown(tab)) == 16
     tab.evaluate("window.stayed = 1")  # gone if the page reloads
     tab.select_option("form.speaker-filter select", "S2")
     s2 = [f"seg-{s.id}" for s in speakers_site["segments"] if s.speaker == "S2"]
@@ -138,7 +138,7 @@ def test_speaker_filter_in_place_under_the_csp(speakers_site, browser):  # noqa:
     chair = [f"seg-{s.id}" for s in speakers_site["segments"] if s.speaker == "S1"]
     assert _shown(tab) == chair and "speaker=S1" in tab.url
     tab.click(".filter-note a.show-all")
-    assert len(_shown(tab)) == 13 and "speaker=" not in tab.url
+    assert len(_shown(tab)) == 16 and "speaker=" not in tab.url
     assert tab.evaluate("window.stayed") == 1
     context.close()
     assert errors == []
