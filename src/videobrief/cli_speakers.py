@@ -9,29 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import platformdirs
 import typer
 
+from videobrief.cli_options import DEFAULT_DATA_DIR, DataDir, DbUrl, existing_store
 from videobrief.errors import BadInput
-from videobrief.speakers.embed import ENCODERS, SAMPLE_RATE, embed_clip, load_encoder
+from videobrief.ingest import SAMPLE_RATE
+from videobrief.speakers.embed import ENCODERS, embed_clip, load_encoder
 from videobrief.store import Store
 
-DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
-DataDir = Annotated[
-    Path,
-    typer.Option(
-        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
-    ),
-]
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="VIDEOBRIEF_DB",
-        help="Database URL (e.g. postgresql://user@host/videobrief). "
-        "Default: SQLite in --data-dir.",
-    ),
-]
 voices_app = typer.Typer(
     help="The voice library: enrolled voices name speakers.", no_args_is_help=True
 )
@@ -44,12 +29,9 @@ def _fail(exc: Exception) -> None:
 
 
 def _store(data_dir: Path, db: str | None, create: bool = False) -> Store:
-    """The store the command points at (`cli._existing_store`: imported here, since `cli`
-    imports this module); bad input exits 2 with one line."""
-    from videobrief.cli import _existing_store
-
+    """The store the command points at, as every command opens it; bad input exits 2."""
     try:
-        return _existing_store(data_dir, db, create)
+        return existing_store(data_dir, db, create)
     except BadInput as exc:
         _fail(exc)
         raise  # unreachable: _fail exits
