@@ -1,8 +1,8 @@
 """The speakers stage's memory does not grow with the audio's length (issue 13: "a 2-hour file
 keeps peak RSS flat; embeddings streamed, not all windows held as audio").
 
-Real CAM++ on the multi-speaker fixture (83 s) once and tiled to 8.3 minutes (bench/speakers_memory.py
-builds it; each length in a fresh process, warmed up on the fixture first). The measure is the
+Real CAM++ on the multi-speaker fixture (83 s) once and tiled to 8.3 minutes
+(bench/speakers_memory.py builds it; each length in a fresh process, warmed up on the fixture first). The measure is the
 peak of what Python and numpy allocate during the stage (tracemalloc), since RSS carries ~50 MB
 of allocator noise between two identical runs. Holding every 1.5 s window as audio would add
 ~96 kB per window: the 7 extra minutes (~700 windows at a 0.5 s step) would cost ~65 MB
