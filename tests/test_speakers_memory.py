@@ -4,11 +4,12 @@ keeps peak RSS flat; embeddings streamed, not all windows held as audio").
 Real CAM++ on the multi-speaker fixture (83 s) once and tiled to 8.3 minutes
 (bench/speakers_memory.py builds it; each length in a fresh process, warmed up on the fixture
 first). The measure is the peak of what Python and numpy allocate during the stage
-(tracemalloc), since RSS carries ~50 MB of allocator noise between two identical runs. Holding every 1.5 s window as audio would add
-~96 kB per window: the 7 extra minutes (~700 windows at a 0.5 s step) would cost ~65 MB
-more; streamed a batch at a time, what grows is the transcript and the small embeddings (on
-1.4 against 12.5 minutes here: a traced peak of 3.0 and 6.9 MB).
-`bench/speakers_memory.py --minutes 20 120` measures RSS growth up to 2 hours.
+(tracemalloc), since RSS carries ~50 MB of allocator noise between two identical runs.
+
+Holding every 1.5 s window as audio would add ~96 kB per window: the 7 extra minutes (~700
+windows at a 0.5 s step) would cost ~65 MB more. Streamed a batch at a time, what grows is the
+transcript and the small embeddings (1.4 against 12.5 minutes here: traced peaks of 3.0 and
+6.9 MB). `bench/speakers_memory.py --minutes 20 120` measures RSS growth up to 2 hours.
 """
 
 from __future__ import annotations
