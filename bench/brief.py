@@ -13,6 +13,7 @@ Targets (issue 5): ≤ 60 s on 2 cores, ≤ 1 GB peak resident memory.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import tempfile
@@ -21,13 +22,15 @@ from pathlib import Path
 
 import videobrief.brief as brief_package
 from videobrief import embeddings
-from videobrief.brief import BriefOptions, extractive, grounding
+from videobrief.brief import extractive, grounding
 from videobrief.importers import import_transcript
-from videobrief.pipeline import brief_stage
+from videobrief.pipeline import RunConfig, rerun_brief
 from videobrief.records import Segment, Transcript
 from videobrief.store import Store
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "seed-page.txt"
+# ../shared beside the checkout, or VIDEOBRIEF_SHARED (a git worktree lives elsewhere).
+SHARED = Path(os.environ.get("VIDEOBRIEF_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SEED = SHARED / "seed" / "seed-page.txt"
 
 
 def long_transcript(minutes: float, rng: random.Random) -> Transcript:
@@ -86,8 +89,9 @@ def main() -> None:
     rss_before = rss_mb()
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp)) as store:
         store.save_transcript(transcript, "import", "bench")
+        config = RunConfig(data_dir=Path(tmp), cache_dir=Path(tmp) / "cache")
         start = time.perf_counter()
-        brief = brief_stage(transcript, store, BriefOptions(), lambda _e: None)
+        brief = rerun_brief(transcript.id, store, config, lambda _e: None)
         elapsed = time.perf_counter() - start
     peak = rss_mb()
 

@@ -91,11 +91,31 @@ def test_claim_without_citations_is_impossible():
 @pytest.mark.parametrize(
     ("text", "needle", "reason"),
     [
-        ("Этот день будет отмечаться 5 декабря каждый год.", "4 декабря", "number 5"),
-        ("Этот день будет отмечаться 14 декабря каждый год.", "4 декабря", "number 14"),
-        ("Лавров заявил, что этот день будет отмечаться 4 декабря.", "4 декабря", "'Лавров'"),
-        ("Belarus backs Russia's approach to Ukraine.", "Президентами Белоруссии", "'Ukraine'"),
-        ("Путин поблагодарил белорусских союзников.", "признательность белорусским", "'Путин'"),
+        (
+            "Этот день будет отмечаться 5 декабря каждый год.",
+            "4 декабря",
+            "number not in original: 5",
+        ),
+        (
+            "Этот день будет отмечаться 14 декабря каждый год.",
+            "4 декабря",
+            "number not in original: 14",
+        ),
+        (
+            "Лавров заявил, что этот день будет отмечаться 4 декабря.",
+            "4 декабря",
+            "name not in original: Лавров",
+        ),
+        (
+            "Belarus backs Russia's approach to Ukraine.",
+            "Президентами Белоруссии",
+            "name not in original: Ukraine",
+        ),
+        (
+            "Путин поблагодарил белорусских союзников.",
+            "признательность белорусским",
+            "name not in original: Путин",
+        ),
         (
             "Белоруссия поддерживает подход России к урегулированию украинского кризиса и "
             "полному искоренению его первопричин.",
@@ -104,7 +124,11 @@ def test_claim_without_citations_is_impossible():
         ),
         ("Погода в городе всю неделю была солнечной и теплой.", "4 декабря", "most of its words"),
         ("Belarus and Russia created a framework of cooperation.", "Президентами", "language (ru)"),
-        ("Этот день будет отмечаться 4 декабря каждый год.", "Сегодня мы подводим", "number 4"),
+        (
+            "Этот день будет отмечаться 4 декабря каждый год.",
+            "Сегодня мы подводим",
+            "number not in original: 4",
+        ),
     ],
 )
 def test_planted_unsupported_claims_are_rejected(seed, seed_index, text, needle, reason):
@@ -141,7 +165,7 @@ def test_english_claims_are_checked_across_scripts_against_an_english_track():
                  citations=(0,))  # fmt: skip
     assert check_claim(good, index) is None
     bad = Claim(text="Special envoys of Russia and Ukraine began work.", citations=(0,))
-    assert "'Ukraine'" in (check_claim(bad, index) or "")
+    assert "name not in original: Ukraine" in (check_claim(bad, index) or "")
     assembly = Claim(text="The UN General Assembly adopted a resolution in June.", citations=(1,))
     assert check_claim(assembly, index) is None
 

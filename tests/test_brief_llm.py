@@ -125,8 +125,10 @@ def test_retry_after_bad_json_then_hallucinations_are_rejected(seed):
     assert [q.text for q in brief.quotes] == [seed.segments[day].text]
     reasons = {r.text: r.reason for r in brief.rejected}
     assert len(reasons) == 5
-    assert "name" in reasons["Лавров и Путин обсудили ситуацию на Украине."]
-    assert "number 5" in reasons["Этот день будет отмечаться 5 декабря каждый год."]
+    assert "name not in original" in reasons["Лавров и Путин обсудили ситуацию на Украине."]
+    assert (
+        "number not in original: 5" in reasons["Этот день будет отмечаться 5 декабря каждый год."]
+    )
     assert "9999" in reasons["Этот день будет отмечаться каждый год."]
     assert "verbatim" in reasons["Мы поддерживаем Россию во всём."]
 

@@ -87,7 +87,7 @@ def build_config(
         ),
         english=english,
         cpu_threads=threads,
-        brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
+        brief=BriefOptions(llm_url=llm_url, llm_model=llm_model, glossary=glossary),
         options={
             "speakers": SpeakersOptions(
                 encoder=speaker_encoder, speakers=speakers, voices=tuple(voices)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from videobrief.brief import extractive, grounding, llm_brief
 from videobrief.brief.index import Index, build_index
 from videobrief.brief.speakers import name_quotes
+from videobrief.glossary import Term
 from videobrief.llm import ChatClient
-from videobrief.records import Brief, Claim, Transcript
+from videobrief.records import Brief, Claim, Rejected, Transcript
 
 BRIEF_VERSION = "brief-v1"
 
@@ -33,11 +34,14 @@ class BriefOptions:
     max_points: int = 5
     max_quotes: int = 2
     llm_timeout: float = 120.0  # seconds per request
+    # The user's glossary (`term = English form`): an English brief's names are checked
+    # against the original through it.
+    glossary: tuple[Term, ...] = ()
 
 
 def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -> Brief:
     """The brief of `transcript`: only what its segments say, each item citing them."""
-    index = build_index(transcript)
+    index = build_index(transcript, glossary=options.glossary)
     notes: list[str] = []
     if not index.units:
         what = "no speech" if not transcript.segments else "no text in the brief's language"
@@ -89,9 +93,18 @@ def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -
         quotes=tuple(name_quotes(parts["quotes"], transcript)),
         language=index.language,
         backend=backend,
-        rejected=tuple(dict.fromkeys(rejected)),
+        rejected=_distinct(rejected),
         notes=tuple(notes),
     )
+
+
+def _distinct(rejected: list[Rejected]) -> tuple[Rejected, ...]:
+    """Each refused statement once: a headline candidate is often a point without its full
+    stop, refused for the same reason."""
+    seen: dict[tuple[str, tuple[int, ...]], Rejected] = {}
+    for r in rejected:
+        seen.setdefault((r.text.rstrip(" .!?…").lower(), r.citations), r)
+    return tuple(seen.values())
 
 
 MACHINE_SOURCES = {
@@ -122,10 +135,19 @@ def _grounded(draft: extractive.Draft, index: Index) -> dict[str, list]:
     """Each part of a draft with only what passes the grounding check, plus `rejected`."""
     grounding.prefetch([*draft.headline, *draft.lede, *draft.points], index)
     out: dict[str, list] = {"rejected": []}
-    for part in ("headline", "lede", "points"):
+    for part in ("lede", "points"):
         verdict = grounding.ground(getattr(draft, part), [], index)
         out[part] = verdict.claims
         out["rejected"] += verdict.rejected
+    # Headline candidates, best first: the first that passes is the headline; those tried
+    # before it are listed as rejected, the ones after it were never needed.
+    out["headline"] = []
+    for candidate in draft.headline:
+        verdict = grounding.ground([candidate], [], index)
+        out["rejected"] += verdict.rejected
+        if verdict.claims:
+            out["headline"] = verdict.claims[:1]
+            break
     verdict = grounding.ground([], draft.quotes, index)
     out["quotes"] = verdict.quotes
     out["rejected"] += verdict.rejected

@@ -17,6 +17,7 @@ import numpy as np
 from videobrief.brief.index import Index
 from videobrief.brief.text import Unit, numbers, trim_fillers, words
 from videobrief.entities.match import names
+from videobrief.languages import is_cyrillic
 from videobrief.records import Claim, Quote
 
 DAMPING = 0.85
@@ -30,9 +31,12 @@ QUOTE_WORDS = (6, 45)
 
 _FIRST_PERSON = re.compile(r"\b(?:я|мы|нам|нас|наш\w*|i|we|our|us)\b", re.IGNORECASE)
 _CEREMONY = re.compile(
-    r"спасибо|благодар|признательн|приветств|рад(?:ы)? видеть|thank|grateful|welcome",
+    r"спасибо|благодар|признательн|приветств|рад(?:ы)? видеть|thank|grateful|welcome"
+    r"|добр\w* (?:день|утро|вечер)|здравствуйте|good (?:morning|afternoon|evening)",
     re.IGNORECASE,
 )
+# A key point says something: fewer words than this is a greeting or a fragment.
+POINT_MIN_WORDS = 4
 _ENDED = re.compile(r"[.!?…][\"»”)]*\s*$")
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[–—-]\s)\s*")
 
@@ -114,6 +118,7 @@ def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]
 
 
 HEADLINE_CHARS = 90
+HEADLINE_CANDIDATES = 6
 
 
 def _norm(text: str) -> str:
@@ -132,8 +137,8 @@ def headline_text(
     lo, hi = HEADLINE_WORDS
     text = trim_fillers(unit.text)
     # A unit can hold two sentences when the second starts in lower case; take the first.
-    first = re.split(r"(?<=[.!?…])\s+", text)[0].rstrip(" .!?…")
-    options = [first, *_CLAUSE_SPLIT.split(text.rstrip(" .!?…"))]
+    first = re.split(r"(?<=[.!?…])\s+", text)[0].rstrip(" .!?…,;:")
+    options = [first, *_CLAUSE_SPLIT.split(text.rstrip(" .!?…,;:"))]
     valid = [
         c.strip()
         for c in options
@@ -155,6 +160,17 @@ def headline_text(
     return best[0].upper() + best[1:] if best else None
 
 
+def has_verb(text: str) -> bool:
+    """Does an English clause have a verb (spaCy's tagger)? "Also in BRICS in the
+    organization of the United Nations" is a fragment, not a headline. Russian headlines
+    often have no verb («Уровень координации беспрецедентный»), so other scripts pass."""
+    if is_cyrillic(text) or not re.search(r"[A-Za-z]", text):
+        return True
+    from videobrief.entities.extract import _spacy
+
+    return any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in _spacy()(text))
+
+
 def _quote(unit: Unit, index: Index) -> Quote:
     """A quote is the original words; the English track rides along when the brief is English."""
     segs = [index.segments[s] for s in unit.segment_ids]
@@ -173,6 +189,28 @@ def _quote(unit: Unit, index: Index) -> Quote:
     )
 
 
+def _greeting(text: str) -> bool:
+    """Only a greeting ("Good afternoon."): ceremony with no more than three other words."""
+    rest = _CEREMONY.sub("", text)
+    return bool(_CEREMONY.search(text)) and len(words(rest)) <= 3
+
+
+def _headline(
+    index: Index, candidates: list[int], found: dict[int, list[str]], avoid: frozenset[str]
+) -> list[Claim]:
+    """Headline candidates, best first: complete clauses with a verb (English), then the
+    other valid clauses. The brief shows the first that passes the grounding check."""
+    units = index.units
+    claims = []
+    for i in dict.fromkeys(candidates):
+        text = headline_text(units[i], found.get(i) or names(units[i].text), avoid)
+        if text:
+            claims.append(Claim(text=text, citations=units[i].segment_ids))
+        if len(claims) >= HEADLINE_CANDIDATES:
+            break
+    return sorted(claims, key=lambda c: not has_verb(c.text))
+
+
 def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     """The extractive brief for an index (which must hold at least one sentence)."""
     order, scores, found = rank(index)
@@ -187,15 +225,11 @@ def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     ]
     # A one-sentence transcript can only repeat itself (the brief's notes say so).
     avoid = frozenset(_norm(c.text) for c in lede) if len(units) > 1 else frozenset()
-    headlines = []
-    for i in [*picked, *order]:
-        text = headline_text(units[i], found.get(i) or names(units[i].text), avoid)
-        if text:
-            headlines = [Claim(text=text, citations=units[i].segment_ids)]
-            break
+    headlines = _headline(index, [*picked, *order], found, avoid)
     points = [
         Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids)
         for i in picked[lede_n : lede_n + max_points]
+        if units[i].words >= POINT_MIN_WORDS and not _greeting(units[i].text)
     ]
     lo, hi = QUOTE_WORDS
     used = set(picked[: lede_n + max_points])

@@ -1,10 +1,12 @@
 """The grounding check: does the transcript, where the claim points, say what the claim says?
 
 Run on every backend's output, extractive included. A claim fails when
-- it cites a segment that does not exist;
-- it states a number the cited segments do not state;
-- it names a person, place or organisation the cited segments do not name (in either script:
-  "Lavrov" is found in "Лавровым");
+- it cites a segment that does not exist, or (in an English brief) one whose English failed
+  validation;
+- it states a number the cited segments' original words do not state;
+- it names a person, place or organisation the cited segments' original words do not name,
+  through the alias table, the glossary, the video's entities or transliteration ("Lavrov"
+  is found in "Лавровым"; "Shambhais" is found nowhere): see `original`;
 - it is not written in the brief's language (so it could not be checked word for word);
 - too few of its content words occur in the cited segments (stems, any script): a claim that
   adds "root causes" to a segment about cooperation fails here even without a name in it;
@@ -24,8 +26,8 @@ import numpy as np
 
 from videobrief import embeddings
 from videobrief.brief.index import Index
-from videobrief.brief.text import number_supported, numbers, words
-from videobrief.entities.match import Evidence, key, names
+from videobrief.brief.text import validated_english, words, working_text
+from videobrief.entities.match import Evidence, key
 from videobrief.languages import CYRILLIC_LANGS, is_cyrillic
 from videobrief.records import Claim, Quote, Rejected
 
@@ -56,19 +58,19 @@ class Verdict:
 
 
 def evidence_text(index: Index, segment_ids: tuple[int, ...]) -> str:
-    """Original text and English track of the cited segments, in order."""
+    """Original text and validated English track of the cited segments, in order (for word
+    coverage; names and numbers are checked against the original alone)."""
     parts: list[str] = []
     for sid in segment_ids:
         seg = index.segments[sid]
         parts.append(seg.text)
-        if seg.english:
-            parts.append(seg.english)
+        english = validated_english(seg)
+        if english and english != seg.text:
+            parts.append(english)
     return " ".join(parts)
 
 
 def _working_text(index: Index, segment_ids: tuple[int, ...]) -> str:
-    from videobrief.brief.text import working_text
-
     texts = [working_text(index.segments[s], index.language) for s in segment_ids]
     return " ".join(t for t in texts if t) or evidence_text(index, segment_ids)
 
@@ -82,20 +84,29 @@ def missing_ids(index: Index, ids: tuple[int, ...]) -> list[int]:
 
 
 def check_claim(claim: Claim, index: Index) -> str | None:
-    """The reason `claim` is not supported by its citations, or None if it is."""
+    """The reason `claim` is not supported by its citations, or None if it is.
+
+    Names and numbers are looked up in the cited segments' original words (`original`), never
+    in the English track the claim may have been drawn from: a mistranslation would confirm
+    itself. Word coverage and meaning use both.
+    """
     absent = missing_ids(index, claim.citations)
     if absent:
         return f"cites segment(s) {', '.join(map(str, absent))} that do not exist"
-    evidence = evidence_text(index, claim.citations)
-    stated = numbers(evidence)
-    for value in sorted(numbers(claim.text)):
-        if not number_supported(value, stated):
-            shown = int(value) if value.is_integer() else value
-            return f"the number {shown} is not in the cited segments"
-    found = Evidence(evidence)
-    for name in names(claim.text):
-        if not found.has_name(name):
-            return f"the name {name!r} is not in the cited segments"
+    if index.language == "en":
+        failed = [i for i in claim.citations if working_text(index.segments[i], "en") is None]
+        if failed:
+            shown = ", ".join(map(str, failed))
+            return f"cites segment(s) {shown} with no validated English"
+    original = index.original(claim.citations)
+    value = original.missing_number(claim.text)
+    if value is not None:
+        shown = int(value) if value.is_integer() else value
+        return f"number not in original: {shown}"
+    name = original.missing_name(claim.text)
+    if name is not None:
+        return f"name not in original: {name}"
+    found = Evidence(evidence_text(index, claim.citations))
     return (
         _language_reason(claim, index)
         or _coverage_reason(claim, found)

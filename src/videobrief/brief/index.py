@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from videobrief import embeddings
+from videobrief.brief.original import Original
 from videobrief.brief.text import Unit, brief_language, sentence_units
-from videobrief.records import Segment, Transcript
+from videobrief.glossary import Term
+from videobrief.records import Entity, Segment, Transcript
 
 # Past this many sentences (about three hours of speech) only the first ones are ranked:
 # embedding time grows linearly and a brief cannot cite what it never read, so say so.
@@ -29,6 +31,16 @@ class Index:
     vectors: np.ndarray
     truncated: bool = False
     by_segment: dict[int, list[int]] = field(default_factory=dict)
+    glossary: tuple[Term, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    _originals: dict[tuple[int, ...], Original] = field(default_factory=dict, repr=False)
+
+    def original(self, segment_ids: tuple[int, ...]) -> Original:
+        """The original words of the cited segments (built once per citation)."""
+        if segment_ids not in self._originals:
+            segs = [self.segments[s] for s in segment_ids if s in self.segments]
+            self._originals[segment_ids] = Original(segs, self.glossary, self.entities)
+        return self._originals[segment_ids]
 
     def units_of(self, segment_ids: tuple[int, ...]) -> list[int]:
         """Indices of the sentences that draw on any of `segment_ids`."""
@@ -38,8 +50,11 @@ class Index:
         return sorted(set(out))
 
 
-def build_index(transcript: Transcript, language: str | None = None) -> Index:
-    """Split, cap and embed; `language` defaults to `brief_language(transcript)`."""
+def build_index(
+    transcript: Transcript, language: str | None = None, glossary: tuple[Term, ...] = ()
+) -> Index:
+    """Split, cap and embed; `language` defaults to `brief_language(transcript)`. The
+    glossary and the transcript's entities serve the check of names against the original."""
     lang = language if language is not None else brief_language(transcript)
     units = sentence_units(list(transcript.segments), lang)
     truncated = len(units) > MAX_UNITS
@@ -56,4 +71,6 @@ def build_index(transcript: Transcript, language: str | None = None) -> Index:
         vectors=vectors,
         truncated=truncated,
         by_segment=by_segment,
+        glossary=tuple(glossary),
+        entities=transcript.entities,
     )

@@ -37,13 +37,29 @@ class Unit:
         return len(_WORD.findall(self.text))
 
 
+def validated_english(seg: Segment) -> str | None:
+    """The segment's English track if it passed validation, else None.
+
+    Failed English is shown beside the original on the page but never briefed: marked
+    `english_source="unverified"` (or flagged `english:unverified` / `english:missing`), or
+    whose last recorded verdict is a rejection (a record whose English was kept after
+    `english:rejected:...` with nothing passing after it).
+    """
+    if not seg.english or seg.english_source == "unverified":
+        return None
+    steps = [f for f in seg.flags if f.startswith("english:")]
+    if any(f in ("english:unverified", "english:missing") for f in steps):
+        return None
+    if steps and steps[-1].startswith("english:rejected:"):
+        return None
+    return seg.english
+
+
 def working_text(seg: Segment, language: str | None) -> str | None:
     """The text of `seg` in the brief's language, or None if it has none in that language."""
     if language == "en":
-        if seg.english_source == "unverified":
-            return None  # failed validation: shown beside the original, never briefed
         if seg.english:
-            return seg.english
+            return validated_english(seg)
         return seg.text if seg.lang == "en" else None
     if seg.lang in (None, language):
         return seg.text
@@ -165,16 +181,6 @@ def numbers(text: str) -> set[float]:
         if word in _NUMBER_WORDS:
             found.add(float(_NUMBER_WORDS[word]))
     return found
-
-
-def number_supported(value: float, evidence: set[float]) -> bool:
-    """True if `value` is stated by the evidence; a 4-digit year also matches its short form
-    ("26-й год" supports 2026, a common way of saying the year in speech)."""
-    if value in evidence:
-        return True
-    if value.is_integer() and 1900 <= value <= 2100:
-        return (value % 100) in evidence
-    return False
 
 
 def words(text: str) -> list[str]:

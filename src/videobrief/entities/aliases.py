@@ -99,22 +99,30 @@ def _index() -> dict[tuple[str, ...], tuple[Alias, str, str]]:
     return index
 
 
-def _case_ok(rule: str, word: str) -> bool:
+def _case_ok(rule: str, word: str, form: str = "") -> bool:
     if rule == "upper":  # «МИДами»: the acronym is capitals, its case ending is not
-        return word.replace(".", "")[:2].isupper()
+        bare = word.replace(".", "")
+        # «Брикс»: Whisper writes an acronym it hears as a word in title case. Accepted only
+        # as the whole acronym (no ending), so «Мидами» is still not the ministry.
+        heard = len(bare) >= 4 and bare[:1].isupper() and fold(bare) == fold(form)
+        return bare[:2].isupper() or heard
     return word[:1].isupper() if rule == "title" else True
 
 
-def find(words: list[Token]) -> list[tuple[int, int, Alias, str]]:
+def find(words: list[Token], *, any_case: bool = False) -> list[tuple[int, int, Alias, str]]:
     """Longest alias forms in a token list, left to right: (first token, end token, alias,
-    the table's spelling of the form found)."""
+    the table's spelling of the form found).
+
+    `any_case` drops the capitalisation rules: for asking whether a text mentions a body at
+    all (speech recognition writes «организации объединенных наций» in lower case), not for
+    finding entities, where the rules keep common words out."""
     index = _index()
     longest = max(len(k) for k in index)
     found, i = [], 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             hit = index.get(tuple(w.lemma for w in words[i : i + n]))
-            if hit and _case_ok(hit[1], words[i].text):
+            if hit and (any_case or _case_ok(hit[1], words[i].text, hit[2])):
                 found.append((i, i + n, hit[0], hit[2]))
                 i += n
                 break

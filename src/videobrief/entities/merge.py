@@ -173,6 +173,13 @@ def merge(cands: list[Candidate]) -> tuple[Entity, ...]:
         name = _name(group)
         name_en = _name_en(group)
         others = dict.fromkeys(c.normal for c in group if fold(c.normal) != fold(name))
+        # An acronym heard as a word («Брикс» for БРИКС) is kept as said: a check that
+        # compares acronyms letter for letter must still find it in the original.
+        others |= dict.fromkeys(
+            c.text
+            for c in group
+            if name.isupper() and c.text != name and fold(c.text) == fold(name)
+        )
         mentions = tuple(Mention(segment=c.segment, start=c.start, text=c.text) for c in group)
         out.append(
             Entity(
