@@ -101,16 +101,16 @@ def fixture_audio() -> np.ndarray:
     return decode_audio(FIX / "speakers.m4a")
 
 
-def test_fixture_four_speakers_low_der(fixture_audio: np.ndarray) -> None:
+def test_fixture_five_speakers_low_der(fixture_audio: np.ndarray) -> None:
     t = _fixture_transcript(fixture_audio)
     out = annotate(t, fixture_audio, campp).transcript
     hyp = Annotation()
     for s in out.segments:
         hyp[PSeg(s.start, s.end)] = s.speaker
     der = DiarizationErrorRate(collar=0.25)(_rttm(FIX / "speakers.rttm"), hyp)
-    assert len(out.speakers) == 4
+    assert len(out.speakers) == 5
     assert der < 0.08
-    assert [sp.id for sp in out.speakers] == ["S1", "S2", "S3", "S4"]
+    assert [sp.id for sp in out.speakers] == ["S1", "S2", "S3", "S4", "S5"]
 
 
 def test_forced_speaker_count(fixture_audio: np.ndarray) -> None:
@@ -121,7 +121,7 @@ def test_forced_speaker_count(fixture_audio: np.ndarray) -> None:
 
 def test_one_speaker_gives_one(fixture_audio: np.ndarray) -> None:
     t = _fixture_transcript(fixture_audio)
-    only = [s for s in t.segments if s.id in (0, 4, 8, 12)]  # the chair's turns
+    only = [s for s in t.segments if s.id in (0, 4, 8, 12, 14)]  # the chair's turns
     out = annotate(t.model_copy(update={"segments": only}), fixture_audio, campp).transcript
     assert len(out.speakers) == 1
 
@@ -179,3 +179,35 @@ def test_brief_quotes_carry_speaker_name() -> None:
     ]
     out = name_quotes(q, t)
     assert out[0].speaker == "Максим Владимирович" and out[1].speaker is None
+
+
+def _stage_speakers(out) -> Transcript:
+    """The transcript as the speakers stage leaves it: each speaker with its voice centroid."""
+    sps = tuple(
+        sp.model_copy(
+            update={"encoder": "campp", "centroid": tuple(map(float, out.centroids[sp.id]))}
+        )
+        for sp in out.transcript.speakers
+    )
+    return out.transcript.model_copy(update={"speakers": sps})
+
+
+def test_rename_follows_the_voice_when_a_rerun_relabels(fixture_audio, tmp_path: Path) -> None:
+    """Renamed S4 (the espeak voice) in the 5-speaker run; a rerun forced to 3 speakers merges
+    other voices, so the espeak voice has another label: the name follows the voice."""
+    from videobrief.store import Store
+
+    t = _fixture_transcript(fixture_audio)
+    five = _stage_speakers(annotate(t, fixture_audio, campp))
+    three = _stage_speakers(annotate(t, fixture_audio, campp, SpeakersOptions(speakers=3)))
+    espeak_at = {round(s.start): s.speaker for s in five.segments}[20]
+    with Store.open(tmp_path) as store:
+        store.save_transcript(five, "speakers", "k5")
+        store.rename_speaker("fx", espeak_at, "Espeak Voice")
+        store.save_transcript(three, "speakers", "k3")
+        stored = {sp.id: sp for sp in store.video_speakers("fx")}
+        segs = store.load_transcript("fx").segments
+    now = {round(s.start): s.speaker for s in segs}
+    assert espeak_at == "S4" and now[20] == now[30] != "S4"  # relabelled by the rerun
+    assert (stored[now[20]].name, stored[now[20]].name_source) == ("Espeak Voice", "user")
+    assert [sp.name for sp in stored.values()].count("Espeak Voice") == 1

@@ -34,6 +34,7 @@ from videobrief.cli_options import (
     LLMUrl,
     cache_dir,
     err,
+    existing_store,
 )
 from videobrief.cli_speakers import speakers_app, voices_app
 from videobrief.configs import build_config
@@ -87,20 +88,7 @@ def _fail(exc: VideobriefError) -> NoReturn:
     raise typer.Exit(2 if isinstance(exc, BadInput) else 1) from exc
 
 
-def _existing_store(data_dir: Path, db: str | None = None, create: bool = False) -> Store:
-    """Open the store of a command that reads: a missing data folder is a typo, not a wish.
-
-    With a database URL the data folder holds no database, so the URL's store is opened (a bad
-    or unreachable URL raises BadInput from `Store.from_settings`).
-    """
-    from videobrief.store.db import DB_FILENAME
-
-    if db is None and not create and not (data_dir / DB_FILENAME).is_file():
-        raise BadInput(
-            f"no videobrief data in {data_dir} (no {DB_FILENAME}); check --data-dir, "
-            "or pass --create to start an empty one"
-        )
-    return Store.from_settings(data_dir, db)
+_existing_store = existing_store  # in cli_options, shared with cli_speakers.py
 
 
 def _open_existing(data_dir: Path, db: str | None, create: bool = False) -> Store:

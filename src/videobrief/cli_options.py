@@ -14,6 +14,9 @@ import platformdirs
 import typer
 from rich.console import Console
 
+from videobrief.errors import BadInput
+from videobrief.store import Store
+
 err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
@@ -51,3 +54,19 @@ LLMModel = Annotated[
 def cache_dir(data_dir: Path) -> Path:
     """Model caches: VIDEOBRIEF_CACHE_DIR, else `cache` inside the data folder."""
     return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
+
+
+def existing_store(data_dir: Path, db: str | None = None, create: bool = False) -> Store:
+    """Open the store of a command that reads: a missing data folder is a typo, not a wish.
+
+    With a database URL the data folder holds no database, so the URL's store is opened (a bad
+    or unreachable URL raises BadInput from `Store.from_settings`).
+    """
+    from videobrief.store.db import DB_FILENAME
+
+    if db is None and not create and not (data_dir / DB_FILENAME).is_file():
+        raise BadInput(
+            f"no videobrief data in {data_dir} (no {DB_FILENAME}); check --data-dir, "
+            "or pass --create to start an empty one"
+        )
+    return Store.from_settings(data_dir, db)

@@ -1,25 +1,22 @@
-"""`videobrief voices add|list|remove` and `videobrief speakers rename` (issue 13)."""
+"""`videobrief voices add|list|remove` and `videobrief speakers rename` (issue 13).
+
+Each command takes `--db URL` (env `VIDEOBRIEF_DB`) like every other command; only `voices add`
+may start a new data folder, the others need an existing store (a missing folder is a typo).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-import platformdirs
 import typer
 
+from videobrief.cli_options import DEFAULT_DATA_DIR, DataDir, DbUrl, existing_store
 from videobrief.errors import BadInput
 from videobrief.ingest import SAMPLE_RATE
 from videobrief.speakers.embed import ENCODERS, embed_clip, load_encoder
 from videobrief.store import Store
 
-DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
-DataDir = Annotated[
-    Path,
-    typer.Option(
-        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
-    ),
-]
 voices_app = typer.Typer(
     help="The voice library: enrolled voices name speakers.", no_args_is_help=True
 )
@@ -31,11 +28,21 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2) from exc
 
 
+def _store(data_dir: Path, db: str | None, create: bool = False) -> Store:
+    """The store the command points at, as every command opens it; bad input exits 2."""
+    try:
+        return existing_store(data_dir, db, create)
+    except BadInput as exc:
+        _fail(exc)
+        raise  # unreachable: _fail exits
+
+
 @voices_app.command("add")
 def voices_add(
     name: Annotated[str, typer.Argument(help="The speaker's name.")],
     clips: Annotated[list[Path], typer.Argument(help="Audio/video clips of that voice alone.")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
 ) -> None:
     """Enrol a voice from clips, for every encoder (so either can match it)."""
     import numpy as np
@@ -53,19 +60,22 @@ def voices_add(
     joined = np.concatenate(speech) if speech else np.zeros(0, np.float32)
     if len(joined) < SAMPLE_RATE:
         _fail(BadInput("the clips hold less than 1 s of speech; give a longer clip"))
-    with Store.open(data_dir) as store:
-        for enc_name in ENCODERS:
-            emb = embed_clip(load_encoder(enc_name), joined)
-            store.add_voice(name, enc_name, emb.tolist(), len(clips), len(joined) / SAMPLE_RATE)
+    if not name.strip():
+        _fail(BadInput("a voice needs a non-empty name"))
+    with _store(data_dir, db, create=True) as store:  # before the encoders: a bad --db fails fast
+        embeddings = {e: embed_clip(load_encoder(e), joined).tolist() for e in ENCODERS}
+        for enc_name, emb in embeddings.items():
+            store.add_voice(name, enc_name, emb, len(clips), len(joined) / SAMPLE_RATE)
     typer.echo(f"{name}: {len(joined) / SAMPLE_RATE:.1f} s of speech from {len(clips)} clip(s)")
 
 
 @voices_app.command("list")
 def voices_list(
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
 ) -> None:
     """The enrolled voices."""
-    with Store.open(data_dir) as store:
+    with _store(data_dir, db) as store:
         for v in store.list_voices():
             typer.echo(f"{v['name']}\t{v['encoder']}\t{v['clips']} clip(s)\t{v['seconds']} s")
 
@@ -74,9 +84,10 @@ def voices_list(
 def voices_remove(
     name: str,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
 ) -> None:
     """Forget a voice."""
-    with Store.open(data_dir) as store:
+    with _store(data_dir, db) as store:
         if not store.remove_voice(name):
             _fail(BadInput(f"no enrolled voice named {name!r}"))
     typer.echo(f"removed {name}")
@@ -88,11 +99,12 @@ def speakers_rename(
     label: Annotated[str, typer.Argument(help="S1, S2…")],
     name: str,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    db: DbUrl = None,
 ) -> None:
     """Name a speaker of a stored video (source "user": wins over every other name)."""
-    with Store.open(data_dir) as store:
+    with _store(data_dir, db) as store:
         try:
-            store.rename_speaker(store.resolve_id(video_id), label, name)
+            store.rename_speaker(store.resolve_id(video_id), label.strip().upper(), name)
         except BadInput as exc:
             _fail(exc)
     typer.echo(f"{label} = {name}")

@@ -60,7 +60,13 @@ def page_context(
     """What page.html needs for one transcript; the web app adds its own keys on top.
 
     `check` is the description check: the description box shows a verdict chip per sentence.
+    Quotes are named from the transcript's speakers as they are now, so a speaker renamed
+    after the brief was made shows the new name.
     """
+    if brief is not None and brief.quotes and transcript.speakers:
+        from videobrief.brief.speakers import name_quotes
+
+        brief = brief.model_copy(update={"quotes": tuple(name_quotes(brief.quotes, transcript))})
     return {
         "t": transcript,
         "brief": brief,

@@ -18,6 +18,7 @@ from typing import Any
 
 from videobrief import embeddings, exports, page, search
 from videobrief.brief import BriefOptions
+from videobrief.brief.speakers import name_quotes
 from videobrief.english import EnglishOptions
 from videobrief.records import Brief, CheckResult, Transcript
 from videobrief.runner import (
@@ -81,14 +82,32 @@ def process(
     that have none yet) right after, so a video made here is searchable both ways the moment
     `serve` starts. `dispatch` says where stages and the embedding run (see `runner`).
     """
-    result = run_source(
-        source, store, config.run_settings(), on_event, opened=opened, dispatch=dispatch
+    result = with_user_names(
+        store,
+        run_source(
+            source, store, config.run_settings(), on_event, opened=opened, dispatch=dispatch
+        ),
     )
     if config.embed:
         search.embed_video(
             store, result.transcript.id, lambda texts: dispatch.task(embeddings.passages, texts)
         )
     return result
+
+
+def with_user_names(store: Store, result: RunResult) -> RunResult:
+    """The result with the speakers' names as stored: user renames live in the store and are
+    put on when the speakers stage's output is saved, so a transcript the stage just made
+    (held in memory by the runner) lacks them; the brief's quotes are renamed to match."""
+    t = result.transcript
+    stored = store.video_speakers(t.id) if t.speakers else ()
+    if [(s.id, s.name) for s in stored] == [(s.id, s.name) for s in t.speakers]:
+        return result
+    named = t.model_copy(update={"speakers": stored})
+    brief = result.brief
+    if brief is not None:
+        brief = brief.model_copy(update={"quotes": tuple(name_quotes(brief.quotes, named))})
+    return replace(result, transcript=named, brief=brief)
 
 
 def rerun_brief(

@@ -101,13 +101,57 @@ def test_timeline_lanes_and_click_seeks(speakers_site, page):  # noqa: F811
     lanes = page.eval_on_selector_all(
         ".timeline rect.turn", "els => [...new Set(els.map(e => e.getAttribute('y')))].length"
     )
-    assert lanes == 4
-    assert page.eval_on_selector_all(".timeline a.time", "els => els.length") == 13
+    assert lanes == 5
+    assert page.eval_on_selector_all(".timeline a.time", "els => els.length") == 16
     assert page.locator(".timeline figcaption").inner_text().startswith("Chair")
-    assert page.eval_on_selector_all(".timeline rect.lg-ru", "els => els.length") == 4
+    assert page.eval_on_selector_all(".timeline rect.lg-ru", "els => els.length") == 5
     target = speakers_site["segments"][6]
     page.click(f".timeline a[href*='#seg-{target.id}'] rect.turn")
     page.wait_for_function(
         f"Math.abs(document.getElementById('player').currentTime - {target.start}) < 0.25"
     )
     assert "Chair" in page.locator("#seg-0 .speaker").inner_text()
+
+
+def _shown(tab) -> list[str]:
+    return tab.eval_on_selector_all(
+        "ol.transcript li[data-start]", "els => els.filter(e => e.offsetParent).map(e => e.id)"
+    )
+
+
+def test_speaker_filter_in_place_under_the_csp(speakers_site, browser):  # noqa: F811
+    """With the page's script (CSP enforced): choosing a speaker hides the others' segments in
+    place, with no reload, and the address carries ?speaker= so the view can be shared."""
+    context = browser.new_context()  # CSP enforced: no bypass
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda m: errors.append(m.text) if "Content Security" in m.text else None)
+    tab.goto(f"{speakers_site['base']}/v/{speakers_site['id']}")
+    assert len(_shown(tab)) == 16
+    tab.evaluate("window.stayed = 1")  # gone if the page reloads
+    tab.select_option("form.speaker-filter select", "S2")
+    s2 = [f"seg-{s.id}" for s in speakers_site["segments"] if s.speaker == "S2"]
+    assert _shown(tab) == s2 and len(s2) == 3
+    assert tab.evaluate("window.stayed") == 1 and "speaker=S2" in tab.url
+    assert tab.locator(".filter-note").is_visible()
+    tab.click("#speakers li[data-speaker='S1'] a.only")
+    chair = [f"seg-{s.id}" for s in speakers_site["segments"] if s.speaker == "S1"]
+    assert _shown(tab) == chair and "speaker=S1" in tab.url
+    tab.click(".filter-note a.show-all")
+    assert len(_shown(tab)) == 16 and "speaker=" not in tab.url
+    assert tab.evaluate("window.stayed") == 1
+    context.close()
+    assert errors == []
+
+
+def test_speaker_filter_without_script(speakers_site, browser):  # noqa: F811
+    """Scripts off: the form submits ?speaker=, and the server sends the others hidden."""
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{speakers_site['base']}/v/{speakers_site['id']}")
+    tab.select_option("form.speaker-filter select", "S3")
+    tab.click("form.speaker-filter button[type=submit]")
+    tab.wait_for_url("**speaker=S3**")
+    s3 = [f"seg-{s.id}" for s in speakers_site["segments"] if s.speaker == "S3"]
+    assert _shown(tab) == s3 and len(s3) == 3
+    context.close()

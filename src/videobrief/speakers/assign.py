@@ -8,16 +8,49 @@ boundaries by construction. Segments without words (imported transcripts) go by 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from videobrief.records import Segment, Word
 from videobrief.speakers.diarize import Turn
 
 
-def speaker_at(start: float, end: float, turns: Sequence[Turn]) -> str | None:
-    """The turn overlapping [start, end] most; the nearest turn when none overlaps."""
-    if not turns:
-        return None
+class TurnIndex:
+    """Turns sorted by start, for the turn a word overlaps most in O(log n).
+
+    Turns from diarization never overlap one another; for any that do (a hand-made list), the
+    lookup scans them all, as before.
+    """
+
+    def __init__(self, turns: Sequence[Turn]) -> None:
+        self.turns = sorted(turns, key=lambda t: (t.start, t.end))
+        self.starts = [t.start for t in self.turns]
+        self.ends = [t.end for t in self.turns]
+        self.disjoint = all(
+            a.end <= b.start for a, b in zip(self.turns, self.turns[1:], strict=False)
+        )
+
+    def speaker_at(self, start: float, end: float) -> str | None:
+        """The turn overlapping [start, end] most; the nearest turn when none overlaps."""
+        if not self.turns:
+            return None
+        if not self.disjoint:
+            return _scan(start, end, self.turns)
+        lo = bisect.bisect_right(self.ends, start)
+        hi = bisect.bisect_left(self.starts, end)
+        best, best_overlap = None, 0.0
+        for t in self.turns[lo:hi]:
+            overlap = min(end, t.end) - max(start, t.start)
+            if overlap > best_overlap:
+                best, best_overlap = t.speaker, overlap
+        if best is not None:
+            return best
+        mid = (start + end) / 2
+        near = self.turns[max(0, lo - 1) : lo + 1]
+        return min(near, key=lambda t: max(t.start - mid, mid - t.end, 0.0)).speaker
+
+
+def _scan(start: float, end: float, turns: Sequence[Turn]) -> str | None:
     best, best_overlap = None, 0.0
     for t in turns:
         overlap = min(end, t.end) - max(start, t.start)
@@ -29,11 +62,18 @@ def speaker_at(start: float, end: float, turns: Sequence[Turn]) -> str | None:
     return min(turns, key=lambda t: max(t.start - mid, mid - t.end, 0.0)).speaker
 
 
-def split_segment(seg: Segment, turns: Sequence[Turn]) -> list[Segment]:
+def speaker_at(start: float, end: float, turns: Sequence[Turn] | TurnIndex) -> str | None:
+    """The turn overlapping [start, end] most; the nearest turn when none overlaps."""
+    index = turns if isinstance(turns, TurnIndex) else TurnIndex(turns)
+    return index.speaker_at(start, end)
+
+
+def split_segment(seg: Segment, turns: Sequence[Turn] | TurnIndex) -> list[Segment]:
     """The segment with speakers on it and its words, cut where the words' speaker changes."""
+    index = turns if isinstance(turns, TurnIndex) else TurnIndex(turns)
     if not seg.words:
-        return [seg.model_copy(update={"speaker": speaker_at(seg.start, seg.end, turns)})]
-    words = [w.model_copy(update={"speaker": speaker_at(w.start, w.end, turns)}) for w in seg.words]
+        return [seg.model_copy(update={"speaker": index.speaker_at(seg.start, seg.end)})]
+    words = [w.model_copy(update={"speaker": index.speaker_at(w.start, w.end)}) for w in seg.words]
     runs: list[list[Word]] = []
     for w in words:
         if runs and runs[-1][-1].speaker == w.speaker:
@@ -64,9 +104,10 @@ def split_segment(seg: Segment, turns: Sequence[Turn]) -> list[Segment]:
 
 def assign(segments: Sequence[Segment], turns: Sequence[Turn]) -> list[Segment]:
     """Segments with speakers, split at turn changes and renumbered 0..n-1 in order."""
+    index = TurnIndex(turns)
     out: list[Segment] = []
     for seg in segments:
-        out.extend(split_segment(seg, turns))
+        out.extend(split_segment(seg, index))
     return [s.model_copy(update={"id": i}) for i, s in enumerate(out)]
 
 

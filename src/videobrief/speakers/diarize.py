@@ -130,16 +130,25 @@ def frames_to_turns(
     """Turns (start, end, cluster) by majority vote of covering windows per 0.1 s frame.
 
     Frames in a region with no window (too short to embed) take the nearest window's label.
+    Windows are looked up by their sorted midpoints, so a 2-hour file costs time in proportion
+    to its windows, not windows × regions.
     """
     if len(spans) == 0:
         return []
     k = int(labels.max()) + 1
-    mids = np.array([(s + e) / 2 for s, e in spans])
+    mids_all = np.array([(s + e) / 2 for s, e in spans])
+    order = np.argsort(mids_all, kind="stable")
+    mids = mids_all[order]
+    spans = [spans[i] for i in order]
+    labels = np.asarray(labels)[order]
+    half = max(e - s for s, e in spans) / 2
     turns: list[tuple[float, float, int]] = []
     for r0, r1 in regions:
         n = max(1, int(round((r1 - r0) / FRAME)))
         votes = np.zeros((n, k))
-        for (s, e), lab in zip(spans, labels, strict=True):
+        lo = int(np.searchsorted(mids, r0 - half, "left"))
+        hi = int(np.searchsorted(mids, r1 + half, "right"))
+        for (s, e), lab in zip(spans[lo:hi], labels[lo:hi], strict=True):
             if e <= r0 or s >= r1:
                 continue
             a = max(0, int((s - r0) / FRAME))
@@ -148,7 +157,7 @@ def frames_to_turns(
         for f in range(n):
             if not votes[f].any():
                 t = r0 + (f + 0.5) * FRAME
-                votes[f, labels[int(np.argmin(np.abs(mids - t)))]] = 1
+                votes[f, labels[_nearest(mids, t)]] = 1
         frame_labels = votes.argmax(axis=1)
         for f, lab in enumerate(frame_labels):
             t0, t1 = r0 + f * FRAME, min(r1, r0 + (f + 1) * FRAME)
@@ -157,6 +166,16 @@ def frames_to_turns(
             else:
                 turns.append((t0, t1, int(lab)))
     return _merge_adjacent(turns)
+
+
+def _nearest(sorted_mids: np.ndarray, t: float) -> int:
+    """Index of the midpoint nearest `t` in a sorted array (the earlier one on a tie)."""
+    i = int(np.searchsorted(sorted_mids, t))
+    if i == 0:
+        return 0
+    if i == len(sorted_mids):
+        return i - 1
+    return i - 1 if t - sorted_mids[i - 1] <= sorted_mids[i] - t else i
 
 
 def _merge_adjacent(turns: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:

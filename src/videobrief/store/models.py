@@ -208,7 +208,7 @@ class VideoSpeakerRow(Base):
     )
     label: Mapped[str] = mapped_column(String(16), primary_key=True)
     idx: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text, index=True)  # speaker pages (0012)
     name_source: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[float | None] = mapped_column(Float)
     encoder: Mapped[str | None] = mapped_column(String(16))
@@ -225,4 +225,22 @@ class VoiceRow(Base):
     embedding: Mapped[list[float]] = mapped_column(JSON)
     clips: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SpeakerRenameRow(Base):
+    """A user's name for a speaker (`speakers rename`, the page's admin form), kept apart from
+    `video_speakers` so a rerun of the speakers stage, which rewrites those rows, keeps it
+    (0012_speaker_pages; applied by `speakers.renames`)."""
+
+    __tablename__ = "speaker_renames"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    video_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("videos.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    encoder: Mapped[str | None] = mapped_column(String(16))
+    centroid: Mapped[list[float] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -21,13 +21,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, column, delete, func, insert, literal_column, select, table, text
+from sqlalchemy import (
+    Select,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from videobrief.store.archive import complete_video
 from videobrief.store.entity_models import EntityRow
-from videobrief.store.models import SegmentRow, Video
+from videobrief.store.models import SegmentRow, Video, VideoSpeakerRow
 from videobrief.store.web_models import FTS_TABLE, PG_TSV_COLUMN, SegmentEmbedding
 
 T = TypeVar("T")
@@ -52,6 +63,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     entity: str | None = None  # an archive entity key ("PER:lukashenko"): its videos only
+    speaker: str | None = None  # a speaker's name: only the segments that speaker speaks
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,14 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
     if filters.entity:
         naming = select(EntityRow.video_id).where(EntityRow.norm == filters.entity)
         stmt = stmt.where(SegmentRow.video_id.in_(naming))
+    if filters.speaker:  # the segment's own speaker, by name (user names are on these rows)
+        stmt = stmt.where(
+            exists().where(
+                VideoSpeakerRow.video_id == SegmentRow.video_id,
+                VideoSpeakerRow.label == SegmentRow.speaker,
+                VideoSpeakerRow.name == filters.speaker,
+            )
+        )
     return stmt
 
 

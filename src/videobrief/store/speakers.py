@@ -1,27 +1,70 @@
-"""Store side of speakers: each video's speakers (with centroids) and the voice library.
+"""Store side of speakers: each video's speakers (with centroids), user renames, the voice
+library, and speakers across the archive.
 
 `write_speakers`/`load_speakers` run inside the transcript's own transaction (the speakers
-are part of the transcript document); `SpeakerStore` adds the library and archive methods to
-`Store`.
+are part of the transcript document). User names live in `speaker_renames` and are put over
+every write of a video's speakers (`speakers.renames.apply`), so a rerun of the speakers stage,
+which replaces the speaker rows, keeps them; `video_speakers` therefore always holds the names
+a reader sees, and every query (archive matching, speaker pages, the search filter) reads it
+alone. `SpeakerStore` adds the library, rename and archive methods to `Store`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from videobrief.errors import BadInput
 from videobrief.records import Speaker, Transcript
+from videobrief.speakers import renames as rn
 from videobrief.speakers.library import Voice
-from videobrief.store.models import VideoSpeakerRow, VoiceRow
+from videobrief.store.models import SegmentRow, SpeakerRenameRow, Video, VideoSpeakerRow, VoiceRow
+
+
+@dataclass(frozen=True)
+class ArchiveSpeaker:
+    """A named speaker across the archive: videos they speak in and segments they speak."""
+
+    name: str
+    videos: int
+    segments: int
+
+
+@dataclass(frozen=True)
+class SpeakerInVideo:
+    """One video a named speaker speaks in: their label there, where the name came from, and
+    their segments as (segment id, start, text)."""
+
+    video_id: str
+    title: str | None
+    source: str
+    label: str
+    name_source: str | None
+    segments: tuple[tuple[int, float, str], ...]
+
+
+def _renames(session: Session, video_id: str) -> list[rn.Rename]:
+    """A video's user renames, newest first."""
+    rows = session.scalars(
+        select(SpeakerRenameRow)
+        .where(SpeakerRenameRow.video_id == video_id)
+        .order_by(SpeakerRenameRow.id.desc())
+    )
+    return [
+        rn.Rename(r.label, r.name, r.encoder, tuple(r.centroid) if r.centroid else None)
+        for r in rows
+    ]
 
 
 def write_speakers(session: Session, t: Transcript) -> None:
-    """Replace a video's speaker rows with the transcript's speakers."""
+    """Replace a video's speaker rows with the transcript's speakers, user names put on."""
     session.execute(delete(VideoSpeakerRow).where(VideoSpeakerRow.video_id == t.id))
-    for i, sp in enumerate(t.speakers):
+    renames = _renames(session, t.id)
+    speakers = rn.apply(t.speakers, renames) if renames else t.speakers
+    for i, sp in enumerate(speakers):
         session.add(
             VideoSpeakerRow(
                 video_id=t.id,
@@ -108,9 +151,111 @@ class SpeakerStore:
         return tuple(lib + arch)
 
     def rename_speaker(self, video_id: str, label: str, name: str) -> None:
-        """A user's name for a speaker: source "user", which wins over every other source."""
+        """A user's name for a speaker: source "user", which wins over every other source, and
+        is kept apart so a rerun of the speakers stage keeps it (see `speakers.renames`)."""
+        name = " ".join(name.split())
+        if not name:
+            raise BadInput("a speaker's name cannot be empty")
+        if len(name) > 200:
+            raise BadInput("a speaker's name is at most 200 characters")
         with self._write.begin() as s:  # type: ignore[attr-defined]
             row = s.get(VideoSpeakerRow, (video_id, label))
             if row is None:
                 raise BadInput(f"video {video_id[:12]} has no speaker {label!r}")
-            row.name, row.name_source, row.score = name.strip(), "user", None
+            current = load_speakers(s, video_id)
+            for old in s.scalars(
+                select(SpeakerRenameRow).where(SpeakerRenameRow.video_id == video_id)
+            ):
+                old_r = rn.Rename(
+                    old.label, old.name, old.encoder, tuple(old.centroid) if old.centroid else None
+                )
+                if rn.targets(current, [old_r]).get(label) is not None:
+                    s.delete(old)  # superseded: it named this same speaker
+            s.add(
+                SpeakerRenameRow(
+                    video_id=video_id,
+                    label=label,
+                    name=name,
+                    encoder=row.encoder,
+                    centroid=row.centroid,
+                )
+            )
+            row.name, row.name_source, row.score = name, "user", None
+
+    def video_speakers(self, video_id: str) -> tuple[Speaker, ...]:
+        """A video's speakers as stored (user names on)."""
+        with self._read.begin() as s:  # type: ignore[attr-defined]
+            return load_speakers(s, video_id)
+
+    def list_speakers(self, limit: int = 500) -> list[ArchiveSpeaker]:
+        """Named speakers across the archive, most videos first, then most segments."""
+        seg_count = (
+            select(func.count(SegmentRow.id))
+            .where(
+                SegmentRow.video_id == VideoSpeakerRow.video_id,
+                SegmentRow.speaker == VideoSpeakerRow.label,
+            )
+            .correlate(VideoSpeakerRow)
+            .scalar_subquery()
+        )
+        per_video = (
+            select(VideoSpeakerRow.name, VideoSpeakerRow.video_id, seg_count.label("n"))
+            .where(VideoSpeakerRow.name.is_not(None))
+            .subquery()
+        )
+        stmt = (
+            select(
+                per_video.c.name,
+                func.count(func.distinct(per_video.c.video_id)).label("videos"),
+                func.sum(per_video.c.n).label("segments"),
+            )
+            .group_by(per_video.c.name)
+            .order_by(
+                func.count(func.distinct(per_video.c.video_id)).desc(),
+                func.sum(per_video.c.n).desc(),
+                per_video.c.name,
+            )
+            .limit(limit)
+        )
+        with self._read.begin() as s:  # type: ignore[attr-defined]
+            return [ArchiveSpeaker(n, int(v), int(c or 0)) for n, v, c in s.execute(stmt)]
+
+    def speaker_videos(self, name: str) -> list[SpeakerInVideo]:
+        """Every video a speaker `name` speaks in, newest first, with their segments."""
+        with self._read.begin() as s:  # type: ignore[attr-defined]
+            heads = list(
+                s.execute(
+                    select(
+                        VideoSpeakerRow.video_id,
+                        Video.title,
+                        Video.source,
+                        VideoSpeakerRow.label,
+                        VideoSpeakerRow.name_source,
+                    )
+                    .join(Video, Video.id == VideoSpeakerRow.video_id)
+                    .where(VideoSpeakerRow.name == name)
+                    .order_by(Video.created_at.desc(), VideoSpeakerRow.video_id)
+                )
+            )
+            segs: dict[tuple[str, str], list[tuple[int, float, str]]] = {}
+            for vid, label, idx, start, text in s.execute(
+                select(
+                    SegmentRow.video_id,
+                    SegmentRow.speaker,
+                    SegmentRow.idx,
+                    SegmentRow.start,
+                    SegmentRow.text,
+                )
+                .join(
+                    VideoSpeakerRow,
+                    (VideoSpeakerRow.video_id == SegmentRow.video_id)
+                    & (VideoSpeakerRow.label == SegmentRow.speaker),
+                )
+                .where(VideoSpeakerRow.name == name)
+                .order_by(SegmentRow.video_id, SegmentRow.idx)
+            ):
+                segs.setdefault((vid, label), []).append((idx, start, text))
+        return [
+            SpeakerInVideo(vid, title, source, label, src, tuple(segs.get((vid, label), ())))
+            for vid, title, source, label, src in heads
+        ]

@@ -22,7 +22,17 @@ from videobrief.store import Store
 from videobrief.store.entity_store import archive_key
 from videobrief.web.deps import AppState, render
 from videobrief.web.headers import SecurityMiddleware
-from videobrief.web.routes import admin, api, check, comments, entities, pages, search, uploads
+from videobrief.web.routes import (
+    admin,
+    api,
+    check,
+    comments,
+    entities,
+    pages,
+    search,
+    speakers,
+    uploads,
+)
 from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
 
@@ -80,7 +90,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, search, entities, comments, uploads, admin, api, check):
+    for module in (pages, search, entities, speakers, comments, uploads, admin, api, check):
         app.include_router(module.router)
     # multipart framing adds a little to an upload's file size
     upload_limit = settings.max_upload_bytes + 1024 * 1024

@@ -137,12 +137,18 @@ def search_api(
     date_from: date | None = None,
     date_to: date | None = None,
     entity: Annotated[str | None, Query(max_length=255)] = None,
+    speaker: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ):
     """Full-text (`text`) or cross-language meaning (`semantic`) search over segments;
-    `entity` (an archive key from `/entities`, e.g. "PER:lukashenko") keeps its videos only."""
+    `entity` (an archive key from `/entities`, e.g. "PER:lukashenko") keeps its videos only;
+    `speaker` (a name from `/speakers`) keeps the segments that speaker speaks."""
     filters = search.Filters(
-        lang=lang or None, date_from=date_from, date_to=date_to, entity=entity or None
+        lang=lang or None,
+        date_from=date_from,
+        date_to=date_to,
+        entity=entity or None,
+        speaker=speaker or None,
     )
     hits = run_search(app_state(request), q, mode, filters, limit)
     return [

@@ -71,8 +71,16 @@ def _export_formats(brief: object) -> list[tuple[str, str]]:
 
 @router.get("/v/{video_id}", response_class=HTMLResponse)
 @one_read
-def video_page(request: Request, video_id: VideoId, posted: str | None = None):
-    """The published page: player, brief, transcript, downloads, comments."""
+def video_page(
+    request: Request,
+    video_id: VideoId,
+    posted: str | None = None,
+    speaker: Annotated[str, Query(max_length=16)] = "",
+):
+    """The published page: player, brief, transcript, downloads, comments.
+
+    `?speaker=S2` shows only that speaker's segments (the others are sent `hidden`, so the
+    filter works without script; video.js switches it in place)."""
     state = app_state(request)
     t = find_video(state.store, video_id)
     unfinished = state.store.unfinished_stages(t.id)
@@ -101,6 +109,8 @@ def video_page(request: Request, video_id: VideoId, posted: str | None = None):
         "moderate": state.settings.moderate,
         "name_max": state.settings.name_max_chars,
         "text_max": state.settings.comment_max_chars,
+        "speaker_filter": True,
+        "only_speaker": speaker if any(sp.id == speaker for sp in t.speakers) else "",
     }
     return render(request, "video.html", context)
 

@@ -51,6 +51,7 @@ def search_page(
     date_from: Annotated[str, Query(max_length=10)] = "",
     date_to: Annotated[str, Query(max_length=10)] = "",
     entity: Annotated[str, Query(max_length=255)] = "",
+    speaker: Annotated[str, Query(max_length=200)] = "",
 ):
     """A browser sends every field, empty ones as "", so dates are parsed leniently here."""
     state = app_state(request)
@@ -61,13 +62,20 @@ def search_page(
     except ValueError:
         start = end = None
         error = "Dates must look like 2025-01-31; the date filter was left out."
-    filters = search.Filters(lang=lang or None, date_from=start, date_to=end, entity=entity or None)
+    filters = search.Filters(
+        lang=lang or None,
+        date_from=start,
+        date_to=end,
+        entity=entity or None,
+        speaker=speaker or None,
+    )
     hits = run_search(state, q, mode, filters, 30) if q.strip() else []
     other = {
         "q": q,
         "mode": "semantic" if mode == "text" else "text",
         "lang": lang or "",
         "entity": entity,
+        "speaker": speaker,
     }
     return render(
         request,
@@ -79,6 +87,8 @@ def search_page(
             "langs": languages(state),
             "entity": entity,
             "entities": state.store.list_entities(limit=200),
+            "speaker": speaker,
+            "speakers": state.store.list_speakers(limit=200),
             "date_from": date_from,
             "date_to": date_to,
             "error": error,

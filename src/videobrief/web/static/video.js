@@ -42,13 +42,52 @@
     share(t, link.hash);
   });
 
-  // The address always names the last seek, so a shared link opens where the reader is.
+  // The address always names the last seek (and the speaker filter), so a shared link opens
+  // where the reader is, showing what they see.
   function share(t, hash) {
     if (isNaN(t)) return;
     var i = indexAt(t);
     var anchor = hash || (i >= 0 ? "#" + items[i].id : "");
-    history.replaceState(null, "", location.pathname + "?t=" + t.toFixed(2) + anchor);
+    history.replaceState(null, "", address({ t: t.toFixed(2) }) + anchor);
   }
+
+  function address(changes) {
+    var params = new URLSearchParams(location.search);
+    Object.keys(changes).forEach(function (k) {
+      if (changes[k]) params.set(k, changes[k]); else params.delete(k);
+    });
+    var query = params.toString();
+    return location.pathname + (query ? "?" + query : "");
+  }
+
+  // Speaker filter: the server already sent other speakers' segments hidden for ?speaker=;
+  // here the same filter is applied in place, without a reload.
+  var filter = document.querySelector("form.speaker-filter");
+  var select = filter && filter.querySelector("select[name=speaker]");
+  var note = filter && filter.querySelector(".filter-note");
+
+  function showOnly(label) {
+    items.forEach(function (li) { li.hidden = !!label && li.dataset.speaker !== label; });
+    if (select) select.value = label;
+    if (note) {
+      note.hidden = !label;
+      var option = select && select.selectedOptions[0];
+      if (label && option) note.firstChild.textContent = "Only " + option.textContent + "'s segments are shown. ";
+    }
+    history.replaceState(null, "", address({ speaker: label }) + "#transcript");
+  }
+
+  if (select) {
+    select.addEventListener("change", function () { showOnly(select.value); });
+    filter.addEventListener("submit", function (ev) { ev.preventDefault(); showOnly(select.value); });
+  }
+  document.addEventListener("click", function (ev) {
+    var only = ev.target.closest && ev.target.closest("a.only[data-speaker], a.show-all");
+    if (!only || !select) return;
+    ev.preventDefault();
+    showOnly(only.dataset.speaker || "");
+    document.getElementById("transcript").scrollIntoView({ block: "start" });
+  });
 
   if (player) {
     player.addEventListener("timeupdate", function () { highlight(player.currentTime, false); });
