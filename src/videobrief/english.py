@@ -88,7 +88,7 @@ class EnglishOptions:
                 "glossary": [[t.term, t.english] for t in self.glossary],
                 "names": [list(p) for p in self.names],
                 "meaning": self.validate_meaning,
-                "track": "validated-v1",
+                "track": "validated-v2",
             },
             sort_keys=True,
         )
