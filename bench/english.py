@@ -125,6 +125,11 @@ def backends(quick: bool) -> None:
     gc.collect()
 
 
+def detail_file(source: str) -> Path:
+    """Where the child leaves the English lines and the brief, for the parent to print."""
+    return Path(tempfile.gettempdir()) / f"videobrief-bench-english-{Path(source).stem}.json"
+
+
 def pipeline_child(source: str, data_dir: str) -> None:
     """Run the whole pipeline in this process; print stage seconds as JSON (child side)."""
     from videobrief.english import EnglishOptions
@@ -160,6 +165,11 @@ def pipeline_child(source: str, data_dir: str) -> None:
     chats = [m for m in runner._models.values() if isinstance(m, LlamaChat)]
     chat = chats[0].usage if chats else None
     segs = result.transcript.segments
+    details = {
+        "english": [[s.id, s.english_source, s.english] for s in segs],
+        "brief": [c.text for c in result.brief.claims] if result.brief else [],
+    }
+    detail_file(source).write_text(json.dumps(details, ensure_ascii=False, indent=1))
     print(
         json.dumps(
             {
@@ -218,6 +228,12 @@ def pipelines(quick: bool) -> None:
         print(f"  english sources: {json.dumps(r['sources'])}")
         print(f"  english flags: {len(r['flags'])}: {r['flags'][:8]}")
         print(f"  headline: {r['headline']}")
+        if detail_file(str(source)).is_file():
+            details = json.loads(detail_file(str(source)).read_text())
+            for sid, src, text in details["english"]:
+                print(f"    {sid} [{src}] {text}")
+            for claim in details["brief"]:
+                print(f"  brief: {claim}")
 
 
 def main() -> None:
