@@ -20,9 +20,9 @@ from videobrief.english import (
 )
 from videobrief.errors import VideobriefError
 from videobrief.ingest import decode_audio
+from videobrief.languages import script_of
 from videobrief.llm import ChatClient
 from videobrief.records import Segment
-from videobrief.speech.textcheck import script_of
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +151,3 @@ def test_backend_options_are_checked():
     with pytest.raises(VideobriefError, match="--llm-url"):
         make_backend(EnglishOptions(backend="llm"), None)
     assert make_backend(EnglishOptions(backend="none"), None) == (None, None)
-    a, b = EnglishOptions(backend="speech"), EnglishOptions(backend="llm", llm_url="u")
-    assert a.settings_hash("s1") != b.settings_hash("s1")
-    assert a.settings_hash("s1") != a.settings_hash("s2")

@@ -8,8 +8,9 @@ import pytest
 from bench.scoring import TimedWord, assign_words, load_pieces, score
 from tests.conftest import FIXTURES
 from videobrief.ingest import decode_audio
+from videobrief.languages import script_of
 from videobrief.speech.asr import SpeechOptions, Window, _checked_window, transcribe
-from videobrief.speech.textcheck import agrees, script_of, text_language
+from videobrief.speech.textcheck import agrees, text_language
 from videobrief.speech.vad import SAMPLE_RATE
 
 REFERENCE = FIXTURES / "codeswitch-reference.json"

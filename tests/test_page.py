@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from videobrief.page import clock, render_page
+from videobrief.page import render_page
 from videobrief.records import Segment, Transcript, Word
+from videobrief.timefmt import clock
 
 
 class _Collect(HTMLParser):

@@ -21,42 +21,31 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import platformdirs
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from videobrief import exports, page
+from videobrief import cli_batch, exports, page
 from videobrief.brief import BriefOptions
+from videobrief.cli_options import (
+    DEFAULT_DATA_DIR,
+    DataDir,
+    DbUrl,
+    LLMModel,
+    LLMUrl,
+    cache_dir,
+    err,
+)
 from videobrief.cli_speakers import speakers_app, voices_app
 from videobrief.configs import build_config
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.glossary import load_glossary
 from videobrief.pipeline import Event, RunConfig, process, publish, rerun_brief
 from videobrief.store import Store
+from videobrief.timefmt import clock
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
 )
-err = Console(stderr=True, soft_wrap=True)
-
-DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
-DataDir = Annotated[
-    Path,
-    typer.Option(
-        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
-    ),
-]
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="VIDEOBRIEF_DB",
-        help="Database URL (e.g. postgresql://user@host/videobrief). "
-        "Default: SQLite in --data-dir.",
-    ),
-]
 
 
 def _open_store(data_dir: Path, db: str | None) -> Store:
@@ -77,20 +66,6 @@ class Translate(StrEnum):
     mt = "mt"
     llm = "llm"
     none = "none"
-
-
-LLMUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--llm-url",
-        envvar="VIDEOBRIEF_LLM_URL",
-        help="OpenAI-compatible API base (e.g. http://127.0.0.1:8080/v1): writes the brief, and "
-        "the English track with --translate llm. Default: offline extractive brief.",
-    ),
-]
-LLMModel = Annotated[
-    str, typer.Option("--llm-model", envvar="VIDEOBRIEF_LLM_MODEL", help="Model name to ask for.")
-]
 
 
 class Track(StrEnum):
@@ -139,10 +114,6 @@ def _open_existing(data_dir: Path, db: str | None, create: bool = False) -> Stor
 Create = Annotated[
     bool, typer.Option("--create", help="Start an empty data folder if there is none.")
 ]
-
-
-def _cache_dir(data_dir: Path) -> Path:
-    return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
 
 
 class _Bar:
@@ -217,7 +188,7 @@ def run(
         terms = load_glossary(glossary) if glossary else ()
         config = build_config(
             data_dir,
-            _cache_dir(data_dir),
+            cache_dir(data_dir),
             model=model,
             language=language,
             languages=candidates,
@@ -299,7 +270,7 @@ def _run_one(
         print(json.dumps(record), flush=True)
     else:
         note = " (reused stored result)" if result.reused else ""
-        summary = f"{len(t.segments)} segments, {page.clock(t.duration)}{note}"
+        summary = f"{len(t.segments)} segments, {clock(t.duration)}{note}"
         err.print(f"{source}: {summary} → page {folder / 'page.html'}", highlight=False)
     return 0
 
@@ -322,7 +293,7 @@ def brief_cmd(
             raise BadInput(f"{video_id}: no transcript stored yet")
         config = RunConfig(
             data_dir=data_dir,
-            cache_dir=_cache_dir(data_dir),
+            cache_dir=cache_dir(data_dir),
             brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
         )
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)
@@ -434,8 +405,8 @@ def list_cmd(
             )
         else:
             langs = ",".join(row.languages) or "-"
-            clock = page.clock(row.duration or 0)
-            print(f"{row.id[:12]}  {clock:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
+            length = clock(row.duration or 0)
+            print(f"{row.id[:12]}  {length:>8}  {row.segment_count:>5} seg  {langs:<6} {row.title}")
 
 
 # -- check: `videobrief check VIDEO_ID TEXT_FILE|-` (issue 11) ----------------------------------
@@ -547,7 +518,7 @@ def serve(
         worker=worker,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         cpu_threads=threads,
-        cache_dir=_cache_dir(data_dir),
+        cache_dir=cache_dir(data_dir),
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
     options = {
@@ -661,6 +632,7 @@ def main() -> None:
         sys.exit(1)
 
 
-from videobrief import cli_batch as cli_batch  # noqa: E402  registers `batch` and `watch`
+app.command()(cli_batch.batch)
+app.command()(cli_batch.watch)
 
 app.info.help = (__doc__ or "").replace("{commands}", _command_list(app))

@@ -1,8 +1,8 @@
 """`videobrief batch` and `videobrief watch`: many sources, on this machine or on Ray.
 
-Registered on `cli.app` (imported at the end of cli.py), kept apart so the single-file
-commands stay short. Exit codes follow `run`: 0 all done or skipped, 2 if an input was refused
-(bad, over a limit), 1 if one failed otherwise.
+Registered on `cli.app` by cli.py, kept apart so the single-file commands stay short. Exit
+codes follow `run`: 0 all done or skipped, 2 if an input was refused (bad, over a limit), 1 if
+one failed otherwise.
 """
 
 from __future__ import annotations
@@ -23,7 +23,15 @@ from videobrief import logs, sources
 from videobrief.batch import BatchSettings, Limits, exit_code, parse_duration, parse_size
 from videobrief.batch_view import BatchView
 from videobrief.brief import BriefOptions
-from videobrief.cli import DEFAULT_DATA_DIR, DataDir, DbUrl, LLMModel, LLMUrl, _cache_dir, app, err
+from videobrief.cli_options import (
+    DEFAULT_DATA_DIR,
+    DataDir,
+    DbUrl,
+    LLMModel,
+    LLMUrl,
+    cache_dir,
+    err,
+)
 from videobrief.english import EnglishOptions
 from videobrief.errors import BadInput
 from videobrief.executors import make_executor
@@ -70,7 +78,7 @@ def _settings(
 ) -> BatchSettings:
     config = RunConfig(
         data_dir=data_dir,
-        cache_dir=_cache_dir(data_dir),
+        cache_dir=cache_dir(data_dir),
         speech=SpeechOptions(model=model),
         english=EnglishOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
         cpu_threads=threads,
@@ -90,7 +98,6 @@ def _limits(
     )
 
 
-@app.command()
 def batch(
     inputs: Annotated[
         list[str], typer.Argument(help="Files, folders, lists of paths/URLs, URLs, or -.")
@@ -143,7 +150,6 @@ def batch(
     raise typer.Exit(exit_code(outcomes))
 
 
-@app.command()
 def watch(
     folder: Annotated[Path, typer.Argument(help="Folder to watch (recursively).")],
     executor: ExecutorOpt = ExecutorKind.local,

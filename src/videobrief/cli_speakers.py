@@ -9,7 +9,8 @@ import platformdirs
 import typer
 
 from videobrief.errors import BadInput
-from videobrief.speakers.embed import ENCODERS, SAMPLE_RATE, embed_clip, load_encoder
+from videobrief.ingest import SAMPLE_RATE
+from videobrief.speakers.embed import ENCODERS, embed_clip, load_encoder
 from videobrief.store import Store
 
 DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))

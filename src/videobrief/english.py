@@ -2,8 +2,10 @@
 
 Backends share one small protocol, `translate(segments, audio) -> {segment id: English}`:
 
-- `SpeechTranslate` (default, offline): Whisper `task="translate"` on each segment's own audio.
-  The only offline ru→en path here; a rough gist (see MODELS.md), labelled "speech-translate".
+- `ChatTranslator` (default, offline, `translate/bundled.py`): the bundled LLM translates each
+  segment's original text, every answer checked by `translate/validate.py`. "llm-bundled".
+- `SpeechTranslate` (offline): Whisper `task="translate"` on each segment's own audio, a rough
+  gist and the fallback for media. Labelled "speech-translate".
 - `CT2Translator`: a CTranslate2 text-translation model folder (OPUS-MT or NLLB converted) with
   its sentencepiece tokenizer, for users who have one. Labelled "mt".
 - `LLMTranslator`: any OpenAI-compatible chat endpoint, batched with segment ids. Its answer
@@ -18,7 +20,6 @@ a segment "english:missing" if nothing could translate it. English segments copy
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -31,10 +32,10 @@ from faster_whisper import WhisperModel
 
 from videobrief.errors import VideobriefError
 from videobrief.glossary import Term
+from videobrief.ingest import SAMPLE_RATE
+from videobrief.languages import script_of
 from videobrief.llm import ChatClient, LLMError
 from videobrief.records import Segment
-from videobrief.speech.textcheck import script_of
-from videobrief.speech.vad import SAMPLE_RATE
 from videobrief.translate import track
 from videobrief.translate.bundled import ChatTranslator, load_bundled
 from videobrief.translate.track import translate_segments
@@ -42,7 +43,6 @@ from videobrief.translate.validate import Validator
 
 ENGLISH = "en"
 MISSING = track.MISSING  # re-exported: the flag of a segment nothing could translate
-BACKENDS = ("llm-bundled", "llm", "mt", "speech", "none")
 
 
 class EnglishBackend(Protocol):
@@ -71,28 +71,10 @@ class EnglishOptions:
     beam_size: int = 5
     glossary: tuple[Term, ...] = ()
     llm_batch: int = 8
-    llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
+    llm_timeout: float = 120.0  # seconds per request
     names: tuple[tuple[str, str], ...] = ()  # this video's names, Russian -> English
     validate_meaning: bool = True
     whisper_model: str = "base"  # the model speech-translate runs (the speech stage's)
-
-    def settings_hash(self, speech_hash: str) -> str:
-        """Hash of these options and the speech result they translate."""
-        payload = json.dumps(
-            {
-                "speech": speech_hash,
-                "backend": self.backend,
-                "mt_model": self.mt_model,
-                "llm": [self.llm_url, self.llm_model, self.llm_batch],
-                "beam": self.beam_size,
-                "glossary": [[t.term, t.english] for t in self.glossary],
-                "names": [list(p) for p in self.names],
-                "meaning": self.validate_meaning,
-                "track": "validated-v2",
-            },
-            sort_keys=True,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 # -- backends ---------------------------------------------------------------------------

@@ -8,8 +8,6 @@ atomically so a reader never sees half an export.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +15,9 @@ from pathlib import Path
 import srt
 import webvtt
 
+from videobrief.files import write_atomic
 from videobrief.records import Brief, CheckResult, Claim, Segment, Transcript
+from videobrief.timefmt import clock, vtt_timestamp
 
 HOUR = 3600.0
 
@@ -91,13 +91,6 @@ def to_srt(transcript: Transcript, track: str = "original") -> str:
     return srt.compose(subs, reindex=False)
 
 
-def _vtt_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def _vtt_escape(text: str) -> str:
     """Escape per the WebVTT spec: `&` and `<` must be, `>` is so "-->" cannot appear."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -109,7 +102,7 @@ def to_vtt(transcript: Transcript, track: str = "original") -> str:
     for seg, plain in _prefixed(transcript, track):
         start, end = _span(seg)
         text = _vtt_escape(plain)
-        captions.append(webvtt.Caption(_vtt_time(start), _vtt_time(end), text))
+        captions.append(webvtt.Caption(vtt_timestamp(start), vtt_timestamp(end), text))
     return webvtt.WebVTT(captions=captions).content
 
 
@@ -124,29 +117,19 @@ def to_json(transcript: Transcript, description_check: CheckResult | None = None
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _clock(seconds: float, with_hours: bool) -> str:
-    """Format as MM:SS or H:MM:SS, truncating like video players do (0:14.9 is still 0:14)."""
-    whole = int(max(0.0, seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if with_hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
-
-
 def to_txt(transcript: Transcript) -> str:
     """One segment a line, "MM:SS text" ("H:MM:SS text" for ≥ 1 h), readable by the importer."""
     last_end = max((seg.end for seg in transcript.segments), default=0.0)
     with_hours = max(transcript.duration, last_end) >= HOUR
     lines = [
-        f"{_clock(seg.start, with_hours)} {' '.join(seg.text.split())}"
+        f"{clock(seg.start, with_hours)} {' '.join(seg.text.split())}"
         for seg in transcript.segments
     ]
     return "".join(line + "\n" for line in lines)
 
 
 def _stamps(claim: Claim) -> str:
-    return " ".join(f"[{_clock(t, t >= 3600)}]" for t in claim.times)
+    return " ".join(f"[{clock(t, t >= 3600)}]" for t in claim.times)
 
 
 def brief_markdown(brief: Brief) -> str:
@@ -169,7 +152,7 @@ def brief_markdown(brief: Brief) -> str:
             lines += [
                 f"> {q.text}",
                 *english,
-                f"> — {who}, {_clock(q.start, q.end >= 3600)}–{_clock(q.end, q.end >= 3600)}",
+                f"> — {who}, {clock(q.start, q.end >= 3600)}–{clock(q.end, q.end >= 3600)}",
                 "",
             ]
     lines += [f"_{note}_" for note in brief.notes]
@@ -183,21 +166,6 @@ EXPORTERS: dict[str, tuple[str, Callable[[Transcript], str]]] = {
     "vtt": ("vtt", to_vtt),
     "txt": ("txt", to_txt),
 }
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and os.replace, so readers see old or new."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide exports from a web server
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_exports(transcript: Transcript, out_dir: Path) -> dict[str, Path]:

@@ -20,8 +20,8 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from videobrief.errors import BadInput
+from videobrief.languages import has_cyrillic, script_for_lang
 from videobrief.records import Segment
-from videobrief.speech.textcheck import script_for_lang
 
 # Russian inflection: the word may carry up to 3 more letters of ending than the term's stem.
 MAX_WORD_ENDING = 3
@@ -74,7 +74,7 @@ def hotwords(terms: tuple[Term, ...], lang: str) -> str | None:
 
 
 def _script(form: str) -> str:
-    return "cyrl" if any("\u0400" <= ch <= "\u04ff" for ch in form) else "latn"
+    return "cyrl" if has_cyrillic(form) else "latn"
 
 
 def _forms(terms: tuple[Term, ...]) -> list[str]:

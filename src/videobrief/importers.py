@@ -22,7 +22,9 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from videobrief.errors import BadInput
+from videobrief.languages import script_of
 from videobrief.records import Segment, Transcript
+from videobrief.timefmt import clock
 
 SNIFF_BYTES = 8192
 TEXT_SUFFIXES = frozenset({".srt", ".vtt", ".txt", ".md"})
@@ -278,8 +280,8 @@ def _parse_lines(text: str, name: str) -> tuple[str | None, list[_Cue]]:
             start = _match_seconds(match)
             if cues and start < cues[-1].start - BACKWARDS_TOLERANCE_S:
                 raise BadInput(
-                    f"{name}: line {number}: timestamps go backwards: {_clock(start)} after "
-                    f"{_clock(cues[-1].start)} (more than {BACKWARDS_TOLERANCE_S:g} s)"
+                    f"{name}: line {number}: timestamps go backwards: {clock(start)} after "
+                    f"{clock(cues[-1].start)} (more than {BACKWARDS_TOLERANCE_S:g} s)"
                 )
             cues.append(_Cue(start, None, match["text"].strip()))
         elif cues:
@@ -360,7 +362,7 @@ def _checked_starts(cues: list[_Cue], name: str) -> list[float]:
         if cue.start < prev - BACKWARDS_TOLERANCE_S:
             raise BadInput(
                 f"{name}: timestamps go backwards at entry {i + 1}: "
-                f"{_clock(cue.start)} after {_clock(prev)}"
+                f"{clock(cue.start)} after {clock(prev)}"
             )
         starts.append(max(cue.start, prev))
     return starts
@@ -375,24 +377,11 @@ def _cue_end(cue: _Cue, start: float, next_start: float | None) -> float:
     return round(start + max(MIN_LAST_SEGMENT_S, len(cue.text) / CHARS_PER_SECOND), 3)
 
 
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
 def guess_script_lang(text: str) -> str | None:
     """Name the language from the letters' script: Cyrillic → "ru", Latin → "en", else None.
 
     This is evidence about the writing, not the speech, which is why imports leave
     `lang_prob` empty.
     """
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    cyrillic = sum("\u0400" <= ch <= "\u052f" for ch in letters)
-    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
-    if cyrillic >= SCRIPT_MAJORITY * len(letters):
-        return "ru"
-    if latin >= SCRIPT_MAJORITY * len(letters):
-        return "en"
-    return None
+    script = script_of(text, share=SCRIPT_MAJORITY, min_letters=1)
+    return {"cyrl": "ru", "latn": "en"}.get(script) if script else None

@@ -16,6 +16,8 @@ import numpy as np
 from videobrief.errors import BadInput
 from videobrief.records import MediaInfo
 
+# Every audio array in videobrief is mono float32 at this rate: Whisper, silero VAD and the
+# speaker encoders all take 16 kHz. The one definition; import it from here.
 SAMPLE_RATE = 16000
 _CHUNK = 1 << 20
 

@@ -10,19 +10,11 @@ from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from videobrief.languages import language_name
 from videobrief.records import Brief, CheckResult, Transcript
+from videobrief.timefmt import clock
 
 LOW_CONF = 0.5
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian"}
-
-
-def clock(seconds: float) -> str:
-    """Format seconds as MM:SS, or H:MM:SS from one hour on (the seed page's form)."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def glued(word: str) -> bool:
@@ -60,11 +52,6 @@ def filename(source: str | None) -> str:
 
 
 _ENV = environment()
-
-
-def language_name(code: str | None) -> str:
-    """A language code as a reader says it ("ru" → "Russian")."""
-    return LANGUAGE_NAMES.get(code, code) if code else "unknown"
 
 
 def page_context(

@@ -17,6 +17,7 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from videobrief import embeddings
+from videobrief.languages import has_cyrillic
 from videobrief.store import Filters, SegmentMatch, Store
 from videobrief.store.search_index import MARK_CLOSE, MARK_OPEN
 
@@ -84,9 +85,6 @@ def refresh_embeddings(store: Store, limit: int | None = None) -> int:
 # -- querying ---------------------------------------------------------------------------------
 
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-
-
 def _stem(word: str) -> str:
     """Crude Russian stemming for FTS5: drop a case ending so "экономики" finds "экономика".
 
@@ -94,7 +92,7 @@ def _stem(word: str) -> str:
     words pass unchanged (a prefix match already covers plurals). PostgreSQL uses its own
     Snowball stemmers instead.
     """
-    if _CYRILLIC.search(word):
+    if has_cyrillic(word):
         if len(word) >= 6:
             return word[:-2]
         if len(word) == 5:

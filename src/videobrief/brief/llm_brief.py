@@ -16,11 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from videobrief.brief.extractive import Draft
 from videobrief.brief.index import Index
 from videobrief.brief.text import working_text
+from videobrief.languages import LANGUAGE_NAMES
 from videobrief.llm import ChatClient, LLMError
-from videobrief.page import clock
 from videobrief.records import Claim, Quote
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian"}
+from videobrief.timefmt import clock
 
 
 class _Sentence(BaseModel):

@@ -16,9 +16,10 @@ from videobrief.check.claims import split_claims
 from videobrief.check.evidence import build_corpus
 from videobrief.check.verdict import Judge, combine, judge_clause
 from videobrief.errors import BadInput
+from videobrief.languages import script_of
 from videobrief.llm import ChatClient
 from videobrief.records import CheckResult, ClaimCheck, Transcript
-from videobrief.speech.textcheck import script_of, text_language
+from videobrief.speech.textcheck import text_language
 
 CHECK_VERSION = "check-v1"
 # A text longer than this is refused: a news summary is a few kB, and every claim is embedded.

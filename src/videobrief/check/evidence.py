@@ -21,7 +21,8 @@ import numpy as np
 from videobrief import embeddings
 from videobrief.brief.grounding import content_words
 from videobrief.brief.text import sentence_units
-from videobrief.entities.match import Evidence, is_cyrillic, names
+from videobrief.entities.match import Evidence, names
+from videobrief.languages import is_cyrillic
 from videobrief.numbers import numbers_in
 from videobrief.records import Segment, Transcript
 

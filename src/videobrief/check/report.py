@@ -11,9 +11,9 @@ import json
 import re
 from pathlib import Path
 
-from videobrief.exports import write_atomic
-from videobrief.page import clock
+from videobrief.files import write_atomic
 from videobrief.records import CheckResult, Citation, ClaimCheck
+from videobrief.timefmt import clock
 
 _ICON = {
     "supported": "✅ supported",

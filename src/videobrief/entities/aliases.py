@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from videobrief.languages import has_cyrillic
+
 _TABLE = Path(__file__).with_name("aliases.json")
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*\.?", re.UNICODE)
-_CYR = re.compile(r"[А-Яа-яЁё]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _morph():
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The dictionary form of one word (pymorphy2 via natasha for Cyrillic), folded."""
-    if _CYR.search(word):
+    if has_cyrillic(word):
         return fold(_morph().parse(word)[0].normal_form)
     return fold(word.rstrip("."))
 

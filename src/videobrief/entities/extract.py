@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from videobrief.entities import aliases
-from videobrief.entities.match import is_cyrillic
+from videobrief.languages import is_cyrillic
 from videobrief.records import Segment
 
 _MONTHS = list(calendar.month_name)[1:]  # English month names (C locale)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_CYR = re.compile(r"[А-Яа-яЁё]")
+from videobrief.languages import has_cyrillic, is_cyrillic
+
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 _ACRONYM = re.compile(r"\b[A-ZА-ЯЁ]{2,6}\b")
 
@@ -95,11 +96,6 @@ def skeleton(k: str) -> str:
     return re.sub(r"[aeiou]", "", k)
 
 
-def is_cyrillic(text: str) -> bool:
-    """Mostly Cyrillic letters (as opposed to Latin)."""
-    return len(_CYR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
-
-
 def _skeleton_match(a: str, b: str) -> bool:
     if a == b:
         return len(a) >= 2
@@ -122,8 +118,8 @@ class Evidence:
         # Consonant skeletons per script, for matching a name across scripts only: within
         # one script they would be too loose ("Putin" / "patent").
         self.skeletons = {
-            True: {skeleton(key(t)) for t in tokens if _CYR.search(t)},
-            False: {skeleton(key(t)) for t in tokens if not _CYR.search(t)},
+            True: {skeleton(key(t)) for t in tokens if has_cyrillic(t)},
+            False: {skeleton(key(t)) for t in tokens if not has_cyrillic(t)},
         }
 
     def has_token(self, token: str) -> bool:
@@ -136,7 +132,7 @@ class Evidence:
         if any(_stem_match(k, e) for e in self.keys):
             return True
         sk = skeleton(k)
-        other = self.skeletons[not bool(_CYR.search(token))]
+        other = self.skeletons[not has_cyrillic(token)]
         return any(_skeleton_match(sk, e) for e in other)
 
     def has_name(self, name: str) -> bool:
@@ -201,19 +197,11 @@ def _proper_by_dictionary(text: str) -> list[str]:
         return []
     out = []
     for token in _TOKEN.findall(text):
-        if token[:1].isupper() and _CYR.match(token):
+        if token[:1].isupper() and has_cyrillic(token[:1]):
             parse = morph.parse(token)[0]
             if _PROPER & set(parse.tag.grammemes):
                 out.append(token)
     return out
-
-
-def ner_backends() -> dict[str, str]:
-    """Which recogniser serves each script here (for notes and tests)."""
-    return {
-        "ru": "natasha" if _natasha() else "heuristic",
-        "en": "spacy" if _spacy() else "heuristic",
-    }
 
 
 def _heuristic(text: str) -> list[str]:

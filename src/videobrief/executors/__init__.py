@@ -7,20 +7,10 @@ executor many small batches without restarting Ray each time.
 
 from __future__ import annotations
 
-from typing import Protocol
+from videobrief.batch import BatchSettings
+from videobrief.executors.base import Executor, Progress
 
-from videobrief.batch import BatchSettings, Outcome
-
-
-class Progress(Protocol):
-    def started(self, source: str) -> None: ...
-    def finished(self, outcome: Outcome) -> None: ...
-
-
-class Executor(Protocol):
-    def __enter__(self) -> Executor: ...
-    def __exit__(self, *exc: object) -> None: ...
-    def run(self, sources: list[str], progress: Progress) -> list[Outcome]: ...
+__all__ = ["Executor", "Progress", "make_executor"]
 
 
 def make_executor(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from videobrief.batch import BatchSettings, Outcome, process_source
-from videobrief.executors import Progress
+from videobrief.executors.base import Progress
 from videobrief.store import Store
 
 

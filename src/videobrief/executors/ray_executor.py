@@ -21,7 +21,7 @@ from typing import Any
 
 from videobrief import logs
 from videobrief.batch import BatchSettings, Outcome, process_source
-from videobrief.executors import Progress
+from videobrief.executors.base import Progress
 from videobrief.sources import is_url
 from videobrief.store import Store, batch_state
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from videobrief.languages import has_cyrillic
 from videobrief.records import Segment
 
 _NAME = (
@@ -69,7 +70,7 @@ def nominative(name: str) -> str | None:
     words = [w for w in name.split() if w.lower().rstrip(".") not in _TITLES]
     if not words:
         return None
-    if not re.search("[А-Яа-яЁё]", name):
+    if not has_cyrillic(name):
         return " ".join(words)
     out = []
     for word in words:

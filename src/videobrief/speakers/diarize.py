@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from videobrief.speakers.embed import SAMPLE_RATE, Encoder
+from videobrief.ingest import SAMPLE_RATE
+from videobrief.speakers.embed import Encoder
 
 # Calibrated by bench/speakers.py (--calibrate) on synthetic meetings built from the fixture.
 DEFAULT_THRESHOLD = {"campp": 0.60, "ge2e": 0.40}

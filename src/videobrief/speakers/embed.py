@@ -18,7 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
-SAMPLE_RATE = 16_000
+from videobrief.ingest import SAMPLE_RATE
+
 ENCODERS = ("campp", "ge2e")
 
 

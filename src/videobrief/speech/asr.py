@@ -10,8 +10,6 @@ hallucination guards, and, with a glossary, the near-miss snap.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,11 +20,13 @@ from faster_whisper import WhisperModel
 from pydantic import BaseModel, ConfigDict
 
 from videobrief.glossary import Term, hotwords, snap_segment
+from videobrief.ingest import SAMPLE_RATE
+from videobrief.languages import script_for_lang, script_of
 from videobrief.records import Segment, Word
 from videobrief.speech.guards import guard_segment, is_prompt_echo
 from videobrief.speech.language import LangGuess, detect_units, smooth
-from videobrief.speech.textcheck import agrees, script_for_lang, script_of
-from videobrief.speech.vad import SAMPLE_RATE, Region, speech_regions
+from videobrief.speech.textcheck import agrees
+from videobrief.speech.vad import Region, speech_regions
 
 # Called with (speech seconds done, speech seconds in total).
 Progress = Callable[[float, float], None]
@@ -45,15 +45,6 @@ class SpeechOptions(BaseModel):
     max_window_s: float = 30.0
     max_gap_s: float = 3.0
     glossary: tuple[Term, ...] = ()
-
-    def settings_hash(self) -> str:
-        """A stable hash of the options: same options + same audio = reuse the stored result.
-
-        An empty glossary is left out, so adding the field did not change existing hashes.
-        """
-        dump = self.model_dump(mode="json", exclude=None if self.glossary else {"glossary"})
-        payload = json.dumps(dump, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 # Seconds spent per step of the speech stage: vad, language, decode, redecode.

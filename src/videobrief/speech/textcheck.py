@@ -3,8 +3,9 @@
 Whisper told to decode in language X can still emit another language: fixed to English on
 Russian speech it silently *translates*; fixed to Russian on English speech it transliterates
 or echoes English. The audio-side language ID cannot see that; the text can. Script (Cyrillic
-vs Latin) settles ru/en cheaply and surely; lingua, restricted to the candidate languages (it
-calls "Путин" Kazakh when unrestricted), separates languages that share a script.
+vs Latin, from `videobrief.languages`) settles ru/en cheaply and surely; lingua, restricted to
+the candidate languages (it calls "Путин" Kazakh when unrestricted), separates languages that
+share a script.
 """
 
 from __future__ import annotations
@@ -13,36 +14,7 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-# Languages Whisper writes in Cyrillic; everything else we meet is taken as Latin-script.
-CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn", "tt", "ba"})
-# Below this many letters a text says too little about its language to overrule the audio.
-MIN_LETTERS = 4
-# A script must hold this share of the letters to count as the text's script.
-SCRIPT_SHARE = 0.7
-
-
-def script_shares(text: str) -> dict[str, float] | None:
-    """Share of Cyrillic and Latin among the letters of `text`; None if too few letters."""
-    cyr = sum(1 for ch in text if ch.isalpha() and "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isalpha() and ch.isascii())
-    letters = cyr + lat
-    if letters < MIN_LETTERS:
-        return None
-    return {"cyrl": cyr / letters, "latn": lat / letters}
-
-
-def script_of(text: str) -> str | None:
-    """'cyrl' or 'latn' when one script clearly dominates the letters of `text`, else None."""
-    shares = script_shares(text)
-    if shares is None:
-        return None
-    best = max(shares, key=lambda k: shares[k])
-    return best if shares[best] >= SCRIPT_SHARE else None
-
-
-def script_for_lang(lang: str) -> str:
-    """The script Whisper writes `lang` in."""
-    return "cyrl" if lang in CYRILLIC_LANGS else "latn"
+from videobrief.languages import SCRIPT_SHARE, script_for_lang, script_of, script_shares
 
 
 def _lingua_language(code: str) -> Language | None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-SAMPLE_RATE = 16000
+from videobrief.ingest import SAMPLE_RATE
+
 # Below this peak amplitude (about -74 dBFS) there is nothing to hear; skip the VAD model.
 DIGITAL_SILENCE_PEAK = 2e-4
 

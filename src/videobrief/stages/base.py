@@ -18,7 +18,6 @@ stage clears any previous English track before writing its own, for example).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -113,18 +112,6 @@ def stage_key(stage: Stage, options: Any, input_keys: Mapping[str, str]) -> str:
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
-
-
-def default_options(stage: Stage) -> Any:
-    """The stage's options with every field at its default."""
-    return stage.options()
-
-
-def replace_options(options: Any, **changes: Any) -> Any:
-    """A copy of dataclass or pydantic options with some fields changed."""
-    if dataclasses.is_dataclass(options):
-        return dataclasses.replace(options, **changes)
-    return options.model_copy(update=changes)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""What the archive page shows beyond `list_videos`: brief headlines, and the admin's title.
+"""Which videos the archive lists, and what its page shows beyond them: headlines, titles.
 
 Store-style functions over a `Store`, so the web layer writes no SQL.
 """
@@ -6,12 +6,27 @@ Store-style functions over a `Store`, so the web layer writes no SQL.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
-from videobrief.store.models import BriefRow, Video
+from videobrief.store.models import BriefRow, StageRow, Video
 
 TITLE_MAX = 300
+
+
+def complete_video() -> Any:
+    """SQL condition: the video has a transcript and no stage that is running or failed.
+
+    A job killed mid-stage leaves a `running` row; until a rerun finishes it, the archive and
+    search do not list the video (its page says it is still processing).
+    """
+    unfinished = (
+        select(StageRow.video_id)
+        .where(StageRow.video_id == Video.id, StageRow.status != "done")
+        .exists()
+    )
+    return and_(Video.transcript_lineage.is_not(None), ~unfinished)
 
 
 def headlines(store, video_ids: list[str]) -> dict[str, str]:

@@ -29,7 +29,6 @@ from sqlalchemy import (
     URL,
     Connection,
     Engine,
-    and_,
     bindparam,
     create_engine,
     delete,
@@ -48,6 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from videobrief.errors import BadInput
 from videobrief.records import Brief, CheckResult, MediaInfo, Segment, Transcript, Word
 from videobrief.store import entity_store
+from videobrief.store.archive import complete_video
 from videobrief.store.entity_store import ArchiveEntity, EntityInVideo
 from videobrief.store.models import (
     STAGE_STATUSES,
@@ -801,20 +801,6 @@ def _safe_url(url: str) -> str:
 def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
     """Keep IN lists under SQLite's bound-parameter limit."""
     return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def complete_video() -> Any:
-    """SQL condition: the video has a transcript and no stage that is running or failed.
-
-    A job killed mid-stage leaves a `running` row; until a rerun finishes it, the archive and
-    search do not list the video (its page says it is still processing).
-    """
-    unfinished = (
-        select(StageRow.video_id)
-        .where(StageRow.video_id == Video.id, StageRow.status != "done")
-        .exists()
-    )
-    return and_(Video.transcript_lineage.is_not(None), ~unfinished)
 
 
 def _video_values(t: Transcript) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sqlalchemy import Select, column, delete, func, insert, literal_column, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from videobrief.store.archive import complete_video
 from videobrief.store.entity_models import EntityRow
 from videobrief.store.models import SegmentRow, Video
 from videobrief.store.web_models import FTS_TABLE, PG_TSV_COLUMN, SegmentEmbedding
@@ -93,8 +94,6 @@ def _listed(stmt: Select) -> Select:
     Applied where rows are fetched for display, not to the ranking of every match, so it costs
     nothing on the common path; a page may then show fewer hits while a video is processing.
     """
-    from videobrief.store.db import complete_video  # db imports this module
-
     return stmt.where(complete_video())
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from videobrief.errors import BadInput
 from videobrief.records import Speaker, Transcript
 from videobrief.speakers.library import Voice
-from videobrief.store.models import SegmentRow, VideoSpeakerRow, VoiceRow
+from videobrief.store.models import VideoSpeakerRow, VoiceRow
 
 
 def write_speakers(session: Session, t: Transcript) -> None:
@@ -114,18 +114,3 @@ class SpeakerStore:
             if row is None:
                 raise BadInput(f"video {video_id[:12]} has no speaker {label!r}")
             row.name, row.name_source, row.score = name.strip(), "user", None
-
-    def speaker_segments(self, name: str) -> list[tuple[str, int, float, str]]:
-        """(video id, segment idx, start, text) of every segment spoken by a speaker `name`."""
-        with self._read.begin() as s:  # type: ignore[attr-defined]
-            q = (
-                select(SegmentRow.video_id, SegmentRow.idx, SegmentRow.start, SegmentRow.text)
-                .join(
-                    VideoSpeakerRow,
-                    (VideoSpeakerRow.video_id == SegmentRow.video_id)
-                    & (VideoSpeakerRow.label == SegmentRow.speaker),
-                )
-                .where(VideoSpeakerRow.name == name)
-                .order_by(SegmentRow.video_id, SegmentRow.idx)
-            )
-            return [tuple(r) for r in s.execute(q)]

