@@ -17,7 +17,9 @@ RSS (target ≤ 2.5 GB), tokens/s of the bundled model. Missed targets are print
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -39,6 +41,30 @@ REFS = ROOT / "bench" / "data" / "english_references.json"
 DEMO = ROOT / "examples" / "demo.mp4"
 GLOSSARY = ROOT / "examples" / "glossary.txt"
 CACHE = Path.home() / ".cache" / "videobrief-tests"
+
+
+def load() -> str:
+    """The 1-minute load average: the machine is shared, so every figure carries it."""
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (VmRSS), MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def rates(before: dict, after: dict) -> str:
+    """llama.cpp's own timings: prompt tokens evaluated (of those sent) and generation speed."""
+    d = {k: after[k] - before[k] for k in after}
+    pe = d["evaluated"] / (d["eval_ms"] / 1000) if d["eval_ms"] else 0.0
+    gen = d["generated"] / (d["gen_ms"] / 1000) if d["gen_ms"] else 0.0
+    return (
+        f"prompt {d['evaluated']}/{d['prompt_tokens']} tokens evaluated at {pe:.1f} tok/s, "
+        f"{d['generated']} generated at {gen:.2f} tok/s, {d['calls']} calls"
+    )
 
 
 def chrf(hyps: list[str], refs: list[str]) -> float:
@@ -63,22 +89,23 @@ def backends(quick: bool) -> None:
     terms = load_glossary(GLOSSARY)
     chat = load_bundled(str(CACHE), 2)
     sets = [("demo", refs["demo"], True)] + ([] if quick else [("seed", refs["seed"], False)])
-    print(f"{'set':5s} {'backend':22s} {'chrF':>6s} {'answered':>9s} {'s':>7s} {'tok/s':>6s}")
+    print(f"{'set':5s} {'backend':22s} {'chrF':>6s} {'answered':>9s} {'s':>7s}  load / speed")
     for name, lines, timed in sets:
         segs = _segments(lines, timed)
         want = [x["en"] for x in lines]
         for label, glossary in (("bundled LLM", ()), ("bundled LLM + glossary", terms)):
-            before = (chat.usage.completion_tokens, chat.usage.seconds)
+            before = dict(vars(chat.usage))
             t0 = time.perf_counter()
             got = ChatTranslator(chat, glossary=glossary).translate(segs, None, segs)
             dt = time.perf_counter() - t0
-            toks = chat.usage.completion_tokens - before[0]
-            rate = toks / max(1e-9, chat.usage.seconds - before[1])
             hyps = [got.get(s.id, "") for s in segs]
             print(
                 f"{name:5s} {label:22s} {chrf(hyps, want):6.1f} {len(got):>4d}/{len(segs):<4d}"
-                f" {dt:7.1f} {rate:6.1f}"
+                f" {dt:7.1f}  {load()}; {rates(before, vars(chat.usage))}",
+                flush=True,
             )
+            for seg in segs:
+                print(f"      {seg.id}: {got.get(seg.id, '(no answer)')}")
         if timed:
             whisper = load_model("base", str(CACHE), 2)
             audio = decode_audio(DEMO)
@@ -88,8 +115,19 @@ def backends(quick: bool) -> None:
             hyps = [got.get(s.id, "") for s in segs]
             print(
                 f"{name:5s} {'speech-translate':22s} {chrf(hyps, want):6.1f} "
-                f"{len(got):>4d}/{len(segs):<4d} {dt:7.1f} {'-':>6s}"
+                f"{len(got):>4d}/{len(segs):<4d} {dt:7.1f}  {load()}",
+                flush=True,
             )
+            for seg in segs:
+                print(f"      {seg.id}: {got.get(seg.id, '(no answer)')}")
+    del chat
+    load_bundled.cache_clear()  # the pipeline child loads its own copy; free this one first
+    gc.collect()
+
+
+def detail_file(source: str) -> Path:
+    """Where the child leaves the English lines and the brief, for the parent to print."""
+    return Path(tempfile.gettempdir()) / f"videobrief-bench-english-{Path(source).stem}.json"
 
 
 def pipeline_child(source: str, data_dir: str) -> None:
@@ -108,31 +146,39 @@ def pipeline_child(source: str, data_dir: str) -> None:
     store = Store.open(Path(data_dir))
     first: dict[str, float] = {}
     last: dict[str, float] = {}
+    rss: dict[str, float] = {}
 
     def on_event(event) -> None:
         now = time.perf_counter()
         first.setdefault(event.stage, now)
         last[event.stage] = now
+        rss[event.stage] = max(rss.get(event.stage, 0.0), rss_mb())
 
     t0 = time.perf_counter()
     result = process(Path(source), store, config, on_event)
     total = time.perf_counter() - t0
-    chat = None
-    try:
-        from videobrief.translate.bundled import load_bundled
+    # The stage's own model, from the runner's per-process cache: calling load_bundled here
+    # would load a second copy (that was the 5.6 GB of the last bench).
+    from videobrief import runner
+    from videobrief.translate.bundled import LlamaChat
 
-        chat = load_bundled(str(CACHE), 2).usage
-    except Exception:  # noqa: BLE001 - report what we can
-        pass
+    chats = [m for m in runner._models.values() if isinstance(m, LlamaChat)]
+    chat = chats[0].usage if chats else None
     segs = result.transcript.segments
+    details = {
+        "english": [[s.id, s.english_source, s.english] for s in segs],
+        "brief": [c.text for c in result.brief.claims] if result.brief else [],
+    }
+    detail_file(source).write_text(json.dumps(details, ensure_ascii=False, indent=1))
     print(
         json.dumps(
             {
                 "total": total,
                 "stages": {k: last[k] - first[k] for k in first},
                 "duration": result.transcript.duration or max((s.end for s in segs), default=0),
-                "tokens": chat.completion_tokens if chat else 0,
-                "llm_seconds": chat.seconds if chat else 0.0,
+                "usage": vars(chat) if chat else None,
+                "rss": rss,
+                "load": load(),
                 "sources": [s.english_source for s in segs],
                 "flags": [f for s in segs for f in s.flags if f.startswith("english:")],
                 "headline": result.brief.headline.text
@@ -160,15 +206,21 @@ def pipelines(quick: bool) -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         dur = r["duration"]
         eng = r["stages"].get("english", 0.0)
-        rate = r["tokens"] / r["llm_seconds"] if r["llm_seconds"] else 0.0
         peak = max(rss, before) / 1024
-        print(f"{name}: audio {dur:.1f} s, pipeline {r['total']:.1f} s, RTF {r['total'] / dur:.2f}")
+        print(
+            f"{name}: audio {dur:.1f} s, pipeline {r['total']:.1f} s, RTF {r['total'] / dur:.2f}"
+            f"  ({r['load']} at the end)"
+        )
         print(
             f"  english stage {eng:.1f} s = {eng / dur:.2f} x audio (target <= 0.5: "
             f"{'met' if eng / dur <= 0.5 else 'MISSED'})"
         )
+        if r["usage"]:
+            zero = dict.fromkeys(r["usage"], 0)
+            print(f"  bundled model: {rates(zero, r['usage'])}")
         print(
-            f"  bundled model {r['tokens']} tokens in {r['llm_seconds']:.1f} s = {rate:.1f} tok/s"
+            "  RSS at each stage's last event, MB: "
+            + json.dumps({k: round(v) for k, v in r["rss"].items()})
         )
         print(
             f"  peak RSS {peak:,.0f} MB (target <= 2,560 MB: {'met' if peak <= 2560 else 'MISSED'})"
@@ -176,6 +228,12 @@ def pipelines(quick: bool) -> None:
         print(f"  english sources: {json.dumps(r['sources'])}")
         print(f"  english flags: {len(r['flags'])}: {r['flags'][:8]}")
         print(f"  headline: {r['headline']}")
+        if detail_file(str(source)).is_file():
+            details = json.loads(detail_file(str(source)).read_text())
+            for sid, src, text in details["english"]:
+                print(f"    {sid} [{src}] {text}")
+            for claim in details["brief"]:
+                print(f"  brief: {claim}")
 
 
 def main() -> None:

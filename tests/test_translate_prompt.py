@@ -1,4 +1,4 @@
-"""Bad input for the chat translator: timeouts, wrong ids, context lines, a 3,000-char segment.
+"""The chat translator's prompt and bad input: timeouts, empty answers, context, long segments.
 
 `complete` is the chat-model boundary; here it is a planted function so each bad answer can be
 produced on purpose (the real model is in tests/test_translate_bundled.py).
@@ -6,8 +6,7 @@ produced on purpose (the real model is in tests/test_translate_bundled.py).
 
 from __future__ import annotations
 
-import json
-
+from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate import prompt
 from videobrief.translate.bundled import ChatTranslator
@@ -19,8 +18,14 @@ def _seg(i: int, text: str) -> Segment:
     return Segment(id=i, start=i * 5.0, end=i * 5.0 + 4, text=text, lang="ru")
 
 
-def _lines(messages) -> list[dict]:
-    return [json.loads(line) for line in messages[-1]["content"].splitlines()]
+def _echo(seen: list):
+    """A planted model that answers "EN(<user turn>)" and records every call's messages."""
+
+    def complete(messages, max_tokens):
+        seen.append(messages)
+        return f"EN({messages[-1]['content'][:20]})"
+
+    return complete
 
 
 def test_an_endpoint_that_times_out_is_recorded_and_the_segment_flagged():
@@ -34,51 +39,73 @@ def test_an_endpoint_that_times_out_is_recorded_and_the_segment_flagged():
     assert "english:no-answer:llm" in out.flags and "english:missing" in out.flags
 
 
-def test_answers_for_wrong_ids_are_dropped():
-    def complete(messages, max_tokens):
-        return '{"id": "9", "en": "Ministers met."}\n{"id": "c0", "en": "context again"}'
-
-    segs = [_seg(0, "Добрый день."), _seg(1, "Министры встретились в Минске.")]
-    got = ChatTranslator(complete).translate(segs[1:], None, segs)
-    assert got == {}
-
-
-def test_context_is_inline_marked_and_not_asked_for():
-    seen = []
+def test_labels_quotes_and_notes_are_cut_and_an_empty_answer_is_no_answer():
+    answers = iter(['Translation: "Ministers met in Minsk."\n\nNote: Minsk is a city.', "  "])
 
     def complete(messages, max_tokens):
-        lines = _lines(messages)
-        seen.append(lines)
-        asked = [x for x in lines if x["do"] == "translate"]
-        return "\n".join(json.dumps({"id": x["id"], "en": f"line {x['id']}"}) for x in asked)
+        return next(answers)
 
+    segs = [_seg(0, "Министры встретились в Минске."), _seg(1, "Добрый день, коллеги.")]
+    got = ChatTranslator(complete).translate(segs, None, segs)
+    assert got == {0: "Ministers met in Minsk."}
+
+
+def test_the_previous_segment_is_an_answered_turn_and_only_the_new_one_is_asked():
+    seen: list = []
     segs = [_seg(i, f"Предложение номер {i}.") for i in range(4)]
-    got = ChatTranslator(complete).translate(segs[1:3], None, segs)
-    assert got == {1: "line 1", 2: "line 2"}
-    (lines,) = seen
-    assert [(x["id"], x["do"]) for x in lines] == [
-        ("c0", "context"),
-        ("1", "translate"),
-        ("2", "translate"),
-        ("c3", "context"),
-    ]
+    translator = ChatTranslator(_echo(seen))
+    got = translator.translate(segs[1:3], None, segs)
+    assert got == {1: "EN(Предложение номер 1.)", 2: "EN(Предложение номер 2.)"}
+    first, second = seen
+    assert [m["role"] for m in first] == ["system", "user"]
+    # the second call extends the first: same system, segment 1 answered, then segment 2
+    assert second[:2] == first and second[2] == {"role": "assistant", "content": got[1]}
+    assert second[3] == {"role": "user", "content": segs[2].text}
+    assert all("номер 3" not in m["content"] for call in seen for m in call)
 
 
-def test_a_3000_character_segment_is_split_into_calls_and_joined():
+def test_a_retry_gets_a_different_prompt_without_history():
+    seen: list = []
+    segs = [_seg(i, f"Предложение номер {i}.") for i in range(3)]
+    translator = ChatTranslator(_echo(seen))
+    translator.translate(segs, None, segs)
+    translator.translate(segs[2:], None, segs)
+    retry = seen[-1]
+    assert retry[0]["content"] == prompt.RETRY_SYSTEM != seen[0][0]["content"]
+    assert [m["role"] for m in retry] == ["system", "user"]
+
+
+def test_names_go_only_into_the_turn_of_the_line_that_mentions_them():
+    seen: list = []
+    glossary = (Term("ОДКБ", "CSTO"), Term("Лавров", "Lavrov"))
+    segs = [_seg(0, "Лавров выступил в Минске."), _seg(1, "Министры обсудили планы.")]
+    ChatTranslator(_echo(seen), glossary=glossary).translate(segs, None, segs)
+    assert seen[0][-1]["content"].endswith("(English names in this line: Лавров = Lavrov)")
+    assert seen[1][-1]["content"] == segs[1].text
+    assert all("CSTO" not in m["content"] for call in seen for m in call)
+
+
+def test_big_spelled_numbers_reach_the_model_as_digits_and_the_text_is_kept():
+    text = "с две тысячи двадцать четвёртого по две тысячи двадцать шестой, три года"
+    assert prompt.digits_for_words(text) == "с 2024 по 2026, три года"
+    seen: list = []
+    seg = _seg(0, text)
+    ChatTranslator(_echo(seen)).translate([seg], None, [seg])
+    assert seen[0][-1]["content"] == "с 2024 по 2026, три года"
+
+
+def test_a_3000_character_segment_is_split_into_turns_and_joined():
     sentence = "Министры обсудили сотрудничество в области безопасности и экономики. "
     text = (sentence * 45)[:3000]
     calls = []
 
     def complete(messages, max_tokens):
-        lines = [x for x in _lines(messages) if x["do"] == "translate"]
-        calls.append(sum(len(x["ru"]) for x in lines))
-        return "\n".join(
-            json.dumps({"id": x["id"], "en": "Ministers discussed security. " * 2}) for x in lines
-        )
+        calls.append(len(messages[-1]["content"]))
+        return "Ministers discussed security."
 
     got = ChatTranslator(complete).translate([_seg(0, text)], None, [_seg(0, text)])
-    assert len(calls) >= 5 and max(calls) <= 600
-    assert got[0].count("Ministers discussed security.") == 2 * len(prompt.pieces(text))
+    assert len(calls) == len(prompt.pieces(text)) >= 7 and max(calls) <= 400
+    assert got[0].count("Ministers discussed security.") == len(calls)
 
 
 def test_an_empty_and_a_numbers_only_segment_never_reach_the_model():

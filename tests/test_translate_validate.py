@@ -73,6 +73,11 @@ def test_a_faithful_translation_passes(validator):
             "lost-name:Lavrov",
         ),
         (RU_BODIES, "Eurasian Economic Union, CSTO, SCO, BRICS, CIS, EU", "invented-name:CSTO"),
+        (
+            "мы интенсивно сотрудничали на площадках общих евразийских объединений,",
+            "we intensively cooperated on the platforms of the common European Union,",
+            "invented-place:Europe",
+        ),
     ],
 )
 def test_planted_bad_translations_are_rejected(validator, original, english, reason):

@@ -1,8 +1,8 @@
 """Text translation with a chat model: the bundled GGUF in-process, or a user's endpoint.
 
-`ChatTranslator` batches consecutive segments (a few per call: one prompt prefix, fewer
-calls), puts one neighbour on each side inline as context, splits very long segments into
-pieces and joins their answers. `complete` is the only thing that differs between the bundled
+`ChatTranslator` sends one segment per user turn of a running conversation (see
+`videobrief.translate.prompt` for why), splits very long segments into pieces (one turn
+each) and joins their answers. `complete` is the only thing that differs between the bundled
 llama.cpp model (`LlamaChat`) and an OpenAI-compatible endpoint.
 """
 
@@ -27,37 +27,78 @@ Complete = Callable[[list[dict[str, str]], int], str]
 
 @dataclass
 class Usage:
-    """Tokens and seconds spent, for bench/english.py's tokens/s."""
+    """Tokens and seconds spent, for bench/english.py's tokens/s.
+
+    `prompt_tokens`/`completion_tokens` are what the API reports (the whole prompt, cached or
+    not); `evaluated`, `eval_ms`, `generated` and `gen_ms` are llama.cpp's own timings, so a
+    reused prefix shows as prompt tokens that were not evaluated.
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
     calls: int = 0
+    evaluated: int = 0
+    eval_ms: float = 0.0
+    generated: int = 0
+    gen_ms: float = 0.0
 
 
 class LlamaChat:
-    """The bundled model in llama-cpp-python: temperature 0, small context, prefix cache on."""
+    """The bundled model in llama-cpp-python: temperature 0, one sequence, prefix reuse.
+
+    No `LlamaRAMCache`: llama.cpp already keeps the tokens of the last call in its KV cache
+    and evaluates only what a new prompt adds after their common prefix — which, with the
+    conversation prompt, is the new turn. The RAM cache only copied that state after every call.
+    `use_mmap=False`: with the file mapped, llama.cpp's repacked copy of the weights and the
+    mapped pages were both resident (1.80 GB RSS after loading, 1.21 GB without the mapping).
+    """
 
     def __init__(self, path: Path, threads: int, n_ctx: int = 2048) -> None:
-        from llama_cpp import Llama, LlamaRAMCache
+        from llama_cpp import Llama
 
         try:
-            self.llm = Llama(str(path), n_ctx=n_ctx, n_threads=threads, verbose=False)
+            self.llm = Llama(
+                str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_batch=256,
+                flash_attn=True,
+                use_mmap=False,  # mmap + the CPU weight repack kept both copies resident
+                verbose=False,
+            )
         except Exception as exc:  # llama.cpp raises ValueError/RuntimeError on a bad file
             raise VideobriefError(f"cannot load translation model {path}: {exc}") from exc
-        self.llm.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
         self.usage = Usage()
 
     def __call__(self, messages: list[dict[str, str]], max_tokens: int) -> str:
         t0 = time.perf_counter()
+        before = self._perf()
         out = self.llm.create_chat_completion(
             messages=messages, temperature=0.0, max_tokens=max_tokens, seed=0
         )
+        after = self._perf()
         self.usage.seconds += time.perf_counter() - t0
         self.usage.calls += 1
         self.usage.prompt_tokens += out["usage"]["prompt_tokens"]
         self.usage.completion_tokens += out["usage"]["completion_tokens"]
+        if before is not None and after is not None:
+            self.usage.evaluated += max(0, after[0] - before[0])
+            self.usage.eval_ms += max(0.0, after[1] - before[1])
+            self.usage.generated += max(0, after[2] - before[2])
+            self.usage.gen_ms += max(0.0, after[3] - before[3])
         return out["choices"][0]["message"]["content"] or ""
+
+    def _perf(self) -> tuple[int, float, int, float] | None:
+        """llama.cpp's counters: prompt tokens evaluated, their ms, tokens generated, their ms."""
+        try:
+            import llama_cpp
+
+            data = llama_cpp.llama_perf_context(self.llm._ctx.ctx)
+        except Exception:  # noqa: BLE001 - timings are a nicety, never a failure
+            return None
+        return data.n_p_eval, data.t_p_eval_ms, data.n_eval, data.t_eval_ms
 
 
 @lru_cache(maxsize=1)
@@ -68,14 +109,24 @@ def load_bundled(cache_dir: str, threads: int) -> LlamaChat:
 
 @dataclass
 class ChatTranslator:
-    """Segments → English through a chat `complete`, answers mapped back strictly by id."""
+    """Segments → English through a chat `complete`, one segment (piece) per user turn.
+
+    The conversation runs across calls: a segment whose predecessor was the last turn
+    continues it (the predecessor is its context, already answered); otherwise it starts over
+    from the fixed system message, with the predecessor's turn first when that was answered
+    before. A segment asked for a second time is a retry: it gets `prompt.RETRY_SYSTEM` and
+    no history, a different prompt, so a different answer at temperature 0.
+    """
 
     complete: Complete
     source: str = "llm-bundled"
     glossary: tuple[Term, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
-    batch_chars: int = 600  # about 3 demo segments per call
+    history_chars: int = 2400  # Russian + English kept as earlier turns (≈ 800 tokens)
     errors: list[str] = field(default_factory=list)
+    _turns: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
+    _last: int | None = field(default=None, init=False, repr=False)
+    _answered: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     def translate(
         self,
@@ -83,88 +134,66 @@ class ChatTranslator:
         audio: np.ndarray | None = None,
         context: Sequence[Segment] = (),
     ) -> dict[int, str]:
-        system = prompt.system_prompt(self.glossary, self.names)
-        order = {s.id: i for i, s in enumerate(context)}
+        before = _predecessors(context)
         out: dict[int, str] = {}
-        for batch in self._batches(segments):
-            items = self._items(batch, context, order)
-            got: dict[str, str] = {}
-            for chunk in _chunks(items, self.batch_chars):
-                got.update(self._call(system, chunk))
-            for seg in batch:
-                keys = [
-                    it.key for it in items if it.translate and it.key.split(".")[0] == str(seg.id)
-                ]
-                if keys and all(k in got for k in keys):
-                    out[seg.id] = " ".join(got[k] for k in keys)
+        for seg in segments:
+            retry = seg.id in self._answered
+            if not retry:
+                self._follow(before.get(seg.id))
+            turns = [self._user(part) for part in prompt.pieces(seg.text)]
+            answers = [self._turn(user, retry) for user in turns]
+            if all(answers):
+                out[seg.id] = " ".join(prompt.clean_answer(a) for a in answers)
+                self._answered[seg.id] = (turns[-1], answers[-1])
+            if retry:
+                self._turns, self._last = [], None
+            else:
+                self._last = seg.id
         return out
 
-    def _call(self, system: str, items: list[prompt.Item]) -> dict[str, str]:
-        """One chat call; nothing on error (the track falls back for those segments)."""
-        asked = {it.key for it in items if it.translate}
-        messages = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": prompt.user_prompt(items)},
-        ]
-        budget = 40 + sum(len(it.text) // 2 + 30 for it in items if it.translate)
+    def _user(self, text: str) -> str:
+        return prompt.user_turn(text, prompt.names_in(text, self.glossary, self.names))
+
+    def _follow(self, previous: int | None) -> None:
+        """Keep the conversation if it ends with `previous`; else restart from its turn."""
+        if previous is not None and previous == self._last:
+            return
+        self._turns = [self._answered[previous]] if previous in self._answered else []
+
+    def _turn(self, user: str, retry: bool) -> str:
+        """One chat call; "" on error (the track falls back for that segment)."""
+        system = prompt.RETRY_SYSTEM if retry else prompt.SYSTEM
+        history = [] if retry else self._turns
+        messages = [{"role": "system", "content": system}]
+        for past_user, past_answer in history:
+            messages.append({"role": "user", "content": past_user})
+            messages.append({"role": "assistant", "content": past_answer})
+        messages.append({"role": "user", "content": user})
+        budget = 40 + len(user) // 2
         try:
             answer = self.complete(messages, budget)
         except Exception as exc:  # an endpoint timeout, a llama error: these fall back
             self.errors.append(f"{type(exc).__name__}: {exc}")
-            return {}
-        return prompt.parse_answer(answer, asked)
+            return ""
+        if not retry and answer.strip():
+            self._turns.append((user, answer))
+            self._trim()
+        return answer if answer.strip() else ""
 
-    def _batches(self, segments: Sequence[Segment]) -> list[list[Segment]]:
-        batches: list[list[Segment]] = []
-        size = 0
-        for seg in segments:
-            if batches and size + len(seg.text) <= self.batch_chars and len(batches[-1]) < 4:
-                batches[-1].append(seg)
-                size += len(seg.text)
-            else:
-                batches.append([seg])
-                size = len(seg.text)
-        return batches
-
-    def _items(
-        self, batch: list[Segment], context: Sequence[Segment], order: dict[int, int]
-    ) -> list[prompt.Item]:
-        items: list[prompt.Item] = []
-        first, last = order.get(batch[0].id), order.get(batch[-1].id)
-        if first is not None and first > 0 and context[first - 1].text.strip():
-            prev = context[first - 1]
-            items.append(prompt.Item(f"c{prev.id}", prev.text[-200:], False))
-        for seg in batch:
-            parts = prompt.pieces(seg.text)
-            for k, part in enumerate(parts):
-                key = str(seg.id) if len(parts) == 1 else f"{seg.id}.{k}"
-                items.append(prompt.Item(key, part, True))
-        if last is not None and last + 1 < len(context) and context[last + 1].text.strip():
-            nxt = context[last + 1]
-            if nxt.id not in {s.id for s in batch}:
-                items.append(prompt.Item(f"c{nxt.id}", nxt.text[:200], False))
-        return items
+    def _trim(self) -> None:
+        """Past `history_chars`, keep only the last turn (one re-evaluation, then reuse again)."""
+        size = sum(len(u) + len(a) for u, a in self._turns)
+        if size > self.history_chars and len(self._turns) > 1:
+            self._turns = self._turns[-1:]
 
 
-def _chunks(items: list[prompt.Item], limit: int) -> list[list[prompt.Item]]:
-    """Split one batch's lines into calls of at most `limit` characters to translate.
-
-    A 3,000-character segment becomes several calls, each with the context lines that border
-    it, so no call outgrows the small context window.
-    """
-    todo = [it for it in items if it.translate]
-    if sum(len(it.text) for it in todo) <= limit:
-        return [items]
-    before = [it for it in items[: items.index(todo[0])] if not it.translate]
-    after = [it for it in items[items.index(todo[-1]) + 1 :] if not it.translate]
-    groups: list[list[prompt.Item]] = [[]]
-    size = 0
-    for it in todo:
-        if groups[-1] and size + len(it.text) > limit:
-            groups.append([])
-            size = 0
-        groups[-1].append(it)
-        size += len(it.text)
-    groups[0] = before + groups[0]
-    groups[-1] = groups[-1] + after
-    return groups
+def _predecessors(context: Sequence[Segment]) -> dict[int, int]:
+    """Each segment's id → the id of the non-empty segment before it."""
+    out: dict[int, int] = {}
+    prev: int | None = None
+    for seg in context:
+        if prev is not None:
+            out[seg.id] = prev
+        if seg.text.strip():
+            prev = seg.id
+    return out

@@ -1,80 +1,100 @@
-"""The translation prompt: one fixed system prefix, segments as JSON lines, answers by id.
+"""The translation prompt: one segment per turn of a running conversation, plain-text answers.
 
-Why this shape:
-- The system message is identical for every call of a video (glossary and names included),
-  so llama.cpp's prefix cache reuses its evaluated tokens from the second call on.
-- Neighbouring segments go *inline*, marked "context": given as a separate message, the model
-  translated the context again.
-- Glossary and names are offered "only when the line mentions them": listed bare, the model
-  dumped the whole glossary into a line naming three bodies.
-- Answers are JSON lines `{"id": ..., "en": ...}`; an id not asked, or asked twice, is dropped.
+Why this shape (measured on the demo, see bench/english.py and the README):
+- JSON lines with several segments per call broke on the 1.5B model: it renumbered the ids
+  (asked 0, 1, 2 it answered 3, 4, 5, 6), translated the context line, echoed the `"do"`
+  field, so half the answers could not be mapped back. One segment per user turn, answered
+  in plain text, maps back by construction and needs no grammar.
+- The previous segments are earlier turns of the same conversation (their Russian as the user
+  turn, the model's own English as the assistant turn). They are context the model has
+  already answered, so it never translates them again, and each call's prompt extends the
+  previous call's tokens: llama.cpp keeps its evaluated prefix and only evaluates the new
+  turn (see `LlamaChat`).
+- The system message is fixed for every call, so it is evaluated once per video.
+- Glossary and names go into the turn of the segment that mentions them, and only those:
+  listed bare in the system message, the model dumped the whole glossary into a line naming
+  three bodies ("Eurasian Economic Union, CSTO, SCO, BRICS, CIS, EU").
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from videobrief.glossary import Term
+from videobrief.numbers import numbers_in
+from videobrief.translate.validate import mentions
 
 SYSTEM = (
-    "You translate transcript lines into English, faithfully and completely. "
-    'Input: JSON lines. Lines with "do": "context" are NOT to be translated; they only '
-    'help you understand. Translate every line with "do": "translate". Keep every number '
-    "and name. Never add a name the line does not mention. Reply with JSON lines only: "
-    '{"id": N, "en": "..."} one per translated line.'
+    "You are a professional translator. Translate each transcript line the user sends from "
+    "Russian into English, faithfully and completely, as one English text. Keep every name and "
+    "every number; write numbers and years as digits. Add nothing the line does not say. "
+    "Reply with the English translation only."
 )
 
+# The retry's prompt: a different instruction, so temperature 0 gives a different answer.
+RETRY_SYSTEM = SYSTEM + " Translate literally, clause by clause, and leave nothing out."
 
-@dataclass(frozen=True)
-class Item:
-    """One line of the prompt: a piece of a segment to translate, or context."""
-
-    key: str  # "12" or "12.1" for the second piece of a long segment
-    text: str
-    translate: bool
+NAMES_NOTE = "\n\n(English names in this line: {pairs})"
 
 
-def system_prompt(glossary: Sequence[Term], names: dict[str, str]) -> str:
-    """The fixed prefix of every call for one video."""
-    pairs = [f"{t.term} = {t.english}" for t in glossary if t.english]
-    pairs += [f"{ru} = {en}" for ru, en in names.items() if en]
+def names_in(text: str, glossary: Sequence[Term], names: dict[str, str]) -> list[tuple[str, str]]:
+    """The glossary terms and names with an English form that `text` mentions."""
+    pairs = [(t.term, t.english) for t in glossary if t.english]
+    pairs += [(ru, en) for ru, en in names.items() if en]
+    seen: set[str] = set()
+    out = []
+    for ru, en in pairs:
+        if ru not in seen and mentions(text, ru):
+            seen.add(ru)
+            out.append((ru, en))
+    return out
+
+
+def digits_for_words(text: str) -> str:
+    """Large spelled numbers as digits ("с две тысячи двадцать четвёртого" -> "с 2024").
+
+    Why: the 1.5B model turned «с две тысячи двадцать четвёртого по две тысячи двадцать
+    шестой» into "from the second to the sixth thousand two hundred and sixty", while it keeps
+    digits. Only the prompt changes; the segment's text and the number check stay on the
+    original words. Small numbers ("три", "восьмидесятой") it translates well and keep.
+    """
+    out, last = [], 0
+    for m in numbers_in(text):
+        if not m.spelled or m.value < 100 or m.value != int(m.value) or " " not in m.text:
+            continue
+        digits = str(int(m.value))
+        if m.ordinal and m.value < 1000:
+            digits += "-й"
+        out.append(text[last : m.start] + digits)
+        last = m.end
+    return "".join(out) + text[last:]
+
+
+def user_turn(text: str, pairs: Sequence[tuple[str, str]] = ()) -> str:
+    """The user turn for one line: the Russian (big numbers in digits), then its names."""
+    text = digits_for_words(text)
     if not pairs:
-        return SYSTEM
-    return SYSTEM + "\nNames (use one only when the line mentions it): " + "; ".join(pairs)
+        return text
+    return text + NAMES_NOTE.format(pairs="; ".join(f"{ru} = {en}" for ru, en in pairs))
 
 
-def user_prompt(items: Sequence[Item]) -> str:
-    lines = []
-    for item in items:
-        line = {"id": item.key, "ru": item.text, "do": "translate" if item.translate else "context"}
-        lines.append(json.dumps(line, ensure_ascii=False))
-    return "\n".join(lines)
+_LABEL = re.compile(r"^\s*(?:english|translation|english translation)\s*:\s*", re.IGNORECASE)
+_QUOTES = ('"', "«", "“")
 
 
-_OBJECT = re.compile(r"\{[^{}]*\}")
+def clean_answer(answer: str) -> str:
+    """The translation out of the answer: no "Translation:" label, no wrapping quotes.
 
-
-def parse_answer(answer: str, asked: set[str]) -> dict[str, str]:
-    """English by key for keys that were asked, each answered exactly once."""
-    found: dict[str, str] = {}
-    twice: set[str] = set()
-    for match in _OBJECT.finditer(answer):
-        try:
-            data = json.loads(match.group(0))
-        except ValueError:
-            continue
-        if not isinstance(data, dict):
-            continue
-        key, text = str(data.get("id", "")).strip(), data.get("en")
-        if key not in asked or not isinstance(text, str) or not text.strip():
-            continue
-        if key in found:
-            twice.add(key)
-        found[key] = text.strip()
-    return {k: v for k, v in found.items() if k not in twice}
+    A note the model adds after a blank line ("Note: ...") is cut; the validator judges the rest.
+    """
+    text = answer.strip()
+    text = _LABEL.sub("", text)
+    text = re.split(r"\n\s*\n", text, maxsplit=1)[0].strip()
+    text = re.sub(r"\s*\(English names in this line:.*$", "", text, flags=re.DOTALL)
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in {'"', "»", "”"}:
+        text = text[1:-1].strip()
+    return " ".join(text.split())
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")

@@ -71,6 +71,7 @@ class Validator:
             reasons.append("numbers:" + ",".join(_fmt(v) for v in sorted(lost)))
         reasons += lost_names(original, english, self._pairs())
         reasons += invented_names(original, english, self._pairs())
+        reasons += invented_places(original, english)
         return Verdict(tuple(reasons))
 
     def check_all(self, pairs: Sequence[tuple[str, str]]) -> list[Verdict]:
@@ -180,6 +181,31 @@ def invented_names(original: str, english: str, pairs: list[tuple[str, str]]) ->
             continue
         invented.append(acro)
     return [f"invented-name:{invented[0]}"] if invented else []
+
+
+# English place words and the Russian stems that account for them. The 1.5B model turned
+# «общих евразийских объединений» into "the common European Union": a place the original
+# never names, and one no name list catches.
+_PLACES = {
+    "europe": ("европ", "евросоюз", "ес"),
+    "eurasia": ("евраз",),
+    "asia": ("азия", "азии", "азиат", "евраз"),
+    "america": ("америк", "сша"),
+    "africa": ("африк",),
+}
+
+
+def invented_places(original: str, english: str) -> list[str]:
+    """A continent (Europe/European, Eurasia/Eurasian, ...) the original does not name."""
+    low = original.lower().translate(_FOLD)
+    words = {w.lower() for w in _WORD.findall(english)}
+    stems = {_stem(w) for w in _WORD.findall(original)}
+    for place, russian in _PLACES.items():
+        if not any(w.startswith(place) for w in words):
+            continue
+        if not any(r in low if len(r) > 3 else r in stems for r in russian):
+            return [f"invented-place:{place.capitalize()}"]
+    return []
 
 
 # Acronyms the English may use for a spelled-out Russian name or that are not names at all.
