@@ -214,3 +214,25 @@ def test_static_page_lists_names_with_links_to_their_segments():
     assert 'id="entities"' in html and "Sergei Lavrov" in html
     assert 'href="#seg-2"' in html  # «Лаврову», the third segment
     assert "/entity?key=" not in html  # no archive behind a static page
+
+
+def test_peoples_heard_with_capitals_are_not_persons():
+    """The demo's «для Беларусов Росиян» (Whisper's capitals and spelling) is two peoples: a
+    person "Belarusov Rosiyan" made the translation check demand that name in correct English."""
+    said = [
+        "святого праздника для Беларусов Росиян.",
+        "хотел бы выразить признательность Беларуски и им союзникам.",
+        "Об этом сказал Иван Москвин, а Александр Лукашенко согласился.",
+    ]
+    segments = [
+        Segment(id=i, start=i * 5.0, end=i * 5.0 + 4, text=t, lang="ru") for i, t in enumerate(said)
+    ]
+    people = {
+        e.name
+        for e in find_entities(
+            Transcript(id=VIDEO, source="p.srt", duration=15.0, segments=tuple(segments))
+        )
+        if e.type == "PER"
+    }
+    assert not any("Беларус" in p or "Росиян" in p for p in people), people
+    assert any("Москвин" in p for p in people) and any("Лукашенко" in p for p in people), people
