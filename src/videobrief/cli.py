@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -35,6 +35,7 @@ from videobrief.cli_options import (
     cache_dir,
     err,
     existing_store,
+    fail,
 )
 from videobrief.cli_speakers import speakers_app, voices_app
 from videobrief.configs import build_config
@@ -54,8 +55,7 @@ def _open_store(data_dir: Path, db: str | None) -> Store:
     try:
         return Store.from_settings(data_dir, db)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        fail(exc)
 
 
 class Translate(StrEnum):
@@ -82,12 +82,6 @@ class Format(StrEnum):
     html = "html"
 
 
-def _fail(exc: VideobriefError) -> NoReturn:
-    """One line on stderr, then exit 2 for bad input, 1 for any other videobrief error."""
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
-    raise typer.Exit(2 if isinstance(exc, BadInput) else 1) from exc
-
-
 _existing_store = existing_store  # in cli_options, shared with cli_speakers.py
 
 
@@ -96,7 +90,7 @@ def _open_existing(data_dir: Path, db: str | None, create: bool = False) -> Stor
     try:
         return _existing_store(data_dir, db, create)
     except BadInput as exc:
-        _fail(exc)
+        fail(exc)
 
 
 Create = Annotated[
@@ -192,8 +186,7 @@ def run(
         if language or candidates:
             _refuse_language_for_transcripts(inputs)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        fail(exc)
     store = _open_store(data_dir, db)
     # the known voices are read from the store: a new voice changes the speakers stage's key
     speakers_options = replace(
@@ -287,7 +280,7 @@ def brief_cmd(
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)
         folder = publish(transcript, out, brief, store.load_check(transcript.id))
     except (BadInput, VideobriefError) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         store.close()
     _warn_llm_fallback(llm_url, brief.backend)
@@ -343,8 +336,7 @@ def export_cmd(
         else:
             sys.stdout.write(text)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        fail(exc)
 
 
 def _export_text(transcript, brief, fmt: Format, track: Track, video_id: str) -> str:
@@ -443,7 +435,7 @@ def check_cmd(
         result = check_text(transcript, text, CheckOptions(llm_url=llm_url, llm_model=llm_model))
         paths = report.write(result, out / transcript.id, transcript.title or transcript.source)
     except (BadInput, VideobriefError) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         store.close()
     if as_json:
@@ -572,8 +564,7 @@ def token_revoke(
         if not names:
             raise BadInput(f"no token named or starting {which!r}: see `videobrief token list`")
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        fail(exc)
     err.print(f"revoked {len(names)} token(s): {', '.join(names)}", highlight=False)
 
 

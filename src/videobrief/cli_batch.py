@@ -31,6 +31,7 @@ from videobrief.cli_options import (
     LLMUrl,
     cache_dir,
     err,
+    fail,
 )
 from videobrief.english import EnglishOptions
 from videobrief.errors import BadInput
@@ -128,8 +129,7 @@ def batch(
         items = sources.expand(inputs)
         limits = _limits(max_size, max_duration, timeout, download_timeout)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        fail(exc)
     settings = _settings(data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits)
     settings = replace(settings, db_url=db)
     with (
@@ -181,8 +181,7 @@ def watch(
     try:
         limits = _limits(max_size, max_duration, timeout, 30.0)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        fail(exc)
     if not folder.is_dir():
         err.print(f"[red]error:[/red] {folder}: not a folder", highlight=False)
         raise typer.Exit(2)

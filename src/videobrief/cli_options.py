@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import platformdirs
 import typer
 from rich.console import Console
 
-from videobrief.errors import BadInput
+from videobrief.errors import BadInput, VideobriefError
 from videobrief.store import Store
 
 err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(exc: VideobriefError) -> NoReturn:
+    """One line on stderr, then exit 2 for bad input, 1 for any other videobrief error."""
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(2 if isinstance(exc, BadInput) else 1) from exc
+
 
 DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
 DataDir = Annotated[
