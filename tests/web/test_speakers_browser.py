@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.web.test_web_browser import _free_port, browser, page  # noqa: F401  (fixtures)
+from tests.web.server import serving
+from tests.web.test_web_browser import browser, page  # noqa: F401  (fixtures)
 from videobrief.ingest import probe
 from videobrief.records import Segment, Speaker, Transcript
 from videobrief.store import Store
@@ -59,40 +56,8 @@ def speakers_site(tmp_path_factory, cache_dir):
         store.save_media(info, title="meeting", description=None, source="speakers.m4a")
         store.save_transcript(t, "import", "test")
     env = {**os.environ, "VIDEOBRIEF_CACHE_DIR": str(cache_dir)}
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "videobrief",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/api/v1/videos", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode())
-        time.sleep(0.1)
-    try:
+    with serving(data, env) as base:
         yield {"base": base, "id": t.id, "segments": segs}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def test_timeline_lanes_and_click_seeks(speakers_site, page):  # noqa: F811

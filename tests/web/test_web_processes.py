@@ -18,15 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.web.server import free_port
+
 CONNECTIONS = 40
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc (Linux)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _server_processes(pid: int) -> list[int]:
@@ -71,7 +67,7 @@ def _sockets_of(pid: int) -> set[str]:
 
 
 def test_two_server_processes_share_a_burst_of_connections(tmp_path):
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "videobrief", "serve", "--no-worker", "--workers", "2"]
     cmd += ["--port", str(port), "--data-dir", str(tmp_path)]
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
