@@ -9,9 +9,12 @@ OUT ?= out
 # llama-cpp-python (runtime: the bundled translation model; [server] for the tests' local
 # OpenAI-compatible server) builds from source once; skip its C++ tests, examples and tools
 # to halve the build on 2 cores. pip caches the wheel, so `make test` after `make demo`
-# reuses it instead of building llama twice.
+# reuses it instead of building llama twice. The build is -march=native, which on a CPU with
+# Intel AMX compiles ggml's AMX matrix kernels; on the Xeon VMs here those crash the first
+# decode with SIGSEGV (ggml_backend_amx_mul_mat, llama-cpp-python 0.3.35 and 0.3.36), so AMX
+# is left out (-mno-amx-int8); AVX-512/VNNI stay native.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
-export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF
+export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DCMAKE_C_FLAGS=-mno-amx-int8 -DCMAKE_CXX_FLAGS=-mno-amx-int8
 
 .PHONY: demo test lint format bench bench-web clean
 
