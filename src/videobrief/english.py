@@ -36,9 +36,8 @@ from videobrief.ingest import SAMPLE_RATE
 from videobrief.languages import script_of
 from videobrief.llm import ChatClient, LLMError
 from videobrief.records import Segment
-from videobrief.translate import track
+from videobrief.translate import track, units
 from videobrief.translate.bundled import ChatTranslator, load_bundled
-from videobrief.translate.track import translate_segments
 from videobrief.translate.validate import Validator
 
 ENGLISH = "en"
@@ -318,10 +317,12 @@ def english_track(
 ) -> list[Segment]:
     """Every segment with `english`/`english_source` set; the original `text` untouched.
 
-    Every machine answer is validated (see `videobrief.translate.track`); with no backend
-    (`--translate none`) only English segments get their copy.
+    Segments that cut one sentence are translated as that sentence and share its English
+    (`videobrief.translate.units`). Every machine answer is validated (see
+    `videobrief.translate.track`); with no backend (`--translate none`) only English segments
+    get their copy.
     """
-    return translate_segments(segments, backend, audio, fallback, glossary, validator)
+    return units.translate_units(segments, backend, audio, fallback, glossary, validator)
 
 
 def make_validator(opts: EnglishOptions) -> Validator:

@@ -44,8 +44,12 @@ def translate_segments(
     fallback: Backend | None = None,
     glossary: tuple[Term, ...] = (),
     validator: Validator | None = None,
+    second_try: bool = True,
 ) -> list[Segment]:
-    """Every segment with its English track set; original text and other flags untouched."""
+    """Every segment with its English track set; original text and other flags untouched.
+
+    `second_try=False` skips step 2, for a backend that answers the same twice (speech-translate
+    run as the fallback of `videobrief.translate.units`)."""
     base = [_clear(s) for s in segments]
     validator = validator or Validator(glossary=glossary)
     todo = [s for s in base if s.lang != ENGLISH and s.text.strip() and _has_words(s.text)]
@@ -53,16 +57,17 @@ def translate_segments(
     flags: dict[int, list[str]] = {s.id: [] for s in base}
     last: dict[int, str] = {}
     if backend is not None and todo:
-        pending = _attempt(backend, todo, base, audio, validator, results, flags, last)
-        retry = []
-        for seg in pending:
-            flags[seg.id].append("english:retry")
-            retry += _attempt(backend, [seg], base, audio, validator, results, flags, last)
-        if retry and fallback is not None and fallback is not backend and audio is not None:
-            for seg in retry:
+        failed = _attempt(backend, todo, base, audio, validator, results, flags, last)
+        if second_try:
+            pending, failed = failed, []
+            for seg in pending:
+                flags[seg.id].append("english:retry")
+                failed += _attempt(backend, [seg], base, audio, validator, results, flags, last)
+        if failed and fallback is not None and fallback is not backend and audio is not None:
+            for seg in failed:
                 flags[seg.id].append(f"english:fallback:{fallback.source}")
-            retry = _attempt(fallback, retry, base, audio, validator, results, flags, last)
-        for seg in retry:
+            failed = _attempt(fallback, failed, base, audio, validator, results, flags, last)
+        for seg in failed:
             flags[seg.id].append("english:unverified" if seg.id in last else MISSING)
             if seg.id in last:
                 results[seg.id] = (last[seg.id], UNVERIFIED)
