@@ -265,12 +265,16 @@ def _search_sqlite(session: Session, match: str, filters: Filters, limit: int) -
         return []
     snip = func.snippet(literal_column(FTS_TABLE), 1, MARK_OPEN, MARK_CLOSE, "…", 24)
     snip_en = func.snippet(literal_column(FTS_TABLE), 2, MARK_OPEN, MARK_CLOSE, "…", 24)
+    # `+rowid`: the unary plus keeps the IN list away from FTS5's planner. Offered to it, FTS5
+    # runs the whole MATCH once per listed rowid (prefix terms expanded again each time:
+    # 3-15 ms for 30 rows); filtered here, one MATCH pass yields the rows (~0.5 ms).
+    shown = literal_column(f"+{FTS_TABLE}.rowid").in_([r[0] for r in order])
     detail = (
         select(_fts.c.rowid, *_HIT_COLS, snip, snip_en)
         .select_from(_fts)
         .join(SegmentRow, SegmentRow.id == _fts.c.rowid)
         .join(Video, Video.id == SegmentRow.video_id)
-        .where(match_clause, _fts.c.rowid.in_([r[0] for r in order]))
+        .where(match_clause, shown)
     )
     rows = {r[0]: r[1:] for r in session.execute(_listed(detail)).all()}
     return [
