@@ -96,3 +96,31 @@ def test_two_step_text_search_equals_one_query_over_all_matches(tmp_path: Path) 
             assert [str(h.snippet) for h in hits] == [
                 str(search._marked(snip)) for _, _, snip in expected
             ]
+
+
+def _count(client, path: str) -> list[str]:
+    """The SQL statements one GET of `path` runs (after a first GET warmed the app)."""
+    assert client.get(path).status_code == 200
+    seen = _statements(client.app.state.vb.store)
+    assert client.get(path).status_code == 200
+    return [statement for statement, _ in seen]
+
+
+def test_a_video_page_reads_in_a_bounded_number_of_statements_and_writes_nothing(
+    client, en_id: str
+) -> None:
+    statements = _count(client, f"/v/{en_id}")
+    # BEGIN, video, words, segments, entities, speakers, stages, brief, media, check, comments
+    assert len(statements) <= 11, statements
+    writes = ("INSERT", "UPDATE", "DELETE")
+    assert not [s for s in statements if s.lstrip().upper().startswith(writes)]
+
+
+def test_a_search_page_reads_in_a_bounded_number_of_statements_and_writes_nothing(
+    client,
+) -> None:
+    statements = _count(client, "/search?q=министр")
+    # BEGIN, rank, snippets, names menu, speakers menu (languages: cached)
+    assert len(statements) <= 6, statements
+    writes = ("INSERT", "UPDATE", "DELETE")
+    assert not [s for s in statements if s.lstrip().upper().startswith(writes)]
