@@ -24,40 +24,18 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import gevent
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.web_data import QUERIES, kept_store  # noqa: E402
+from bench.web_data import QUERIES, kept_store, start_server, free_port  # noqa: E402
 
 TARGET_SEARCH_MS, TARGET_PAGE_MS = 50.0, 100.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data: Path, port: int, workers: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "videobrief", "serve", "--no-worker", "--workers", str(workers)]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/videos?limit=1").status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def run_load(base: str, ids: list[str], users: int, seconds: float, think: float):

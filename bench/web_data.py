@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import random
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+import httpx
 
 from videobrief.records import Segment, Transcript, Word
 from videobrief.store import Store
@@ -107,3 +112,23 @@ def kept_store(data: Path, videos: int, segments: int) -> list[str]:
     ids = build_store(data, videos, segments)
     marker.touch()
     return ids
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, port: int, workers: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "videobrief", "serve", "--no-worker", "--workers", str(workers)]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/videos?limit=1").status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
