@@ -1,7 +1,7 @@
 """Web load bench: 1,000 synthetic videos, 50 concurrent clients for 30 s, on loopback only.
 
     .venv/bin/python bench/web.py [--videos 1000] [--users 50] [--seconds 30] [--think 1.0]
-                                    [--workers 2]
+                                    [--workers 2] [--data DIR]
 
 Builds a store of generated transcripts (Russian and English sentences from fixed word lists,
 with word timings and probabilities, like the speech stage writes), indexes it for full-text
@@ -9,7 +9,9 @@ search, starts `videobrief serve --no-worker` on a free 127.0.0.1 port, and driv
 (as a library, FastHttpUser). Each simulated client alternates full-text searches and video
 pages with a think time averaging `--think` seconds (0 = closed loop, as fast as answers come).
 Prints p50/p95/p99 per kind against the targets: p95 ≤ 50 ms search, ≤ 100 ms page, 0 errors.
-The request loop is bounded by `--seconds` and stops by itself.
+The request loop is bounded by `--seconds` and stops by itself. `--data DIR` keeps the store
+there and reuses it next time (the data comes from bench/web_data.py, shared with the in-process
+bench/web_cpu.py, which is the one to trust for per-request cost on a busy machine).
 """
 
 # ruff: noqa: I001 - locust (gevent) must monkey-patch the standard library before other imports
@@ -19,117 +21,21 @@ from locust import FastHttpUser, between, constant, events, task
 from locust.env import Environment
 
 import argparse
-import hashlib
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import gevent
 import httpx
 
-from videobrief.records import Segment, Transcript, Word
-from videobrief.store import Store
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.web_data import QUERIES, kept_store, start_server, free_port  # noqa: E402
 
 TARGET_SEARCH_MS, TARGET_PAGE_MS = 50.0, 100.0
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-RU = _words(
-    "министр заявил что переговоры с коллегами продолжатся на следующей неделе в Минске "
-    "стороны обсудили поставки зерна строительство железной дороги и энергетику "
-    "правительство приняло решение о новых мерах поддержки экономики и промышленности "
-    "делегация прибыла в Москву для консультаций по вопросам безопасности в регионе "
-    "президент подписал указ о создании комиссии по международному сотрудничеству"
-)
-EN = _words(
-    "the minister said talks with colleagues would continue next week in minsk "
-    "both sides discussed grain supplies railway construction and energy cooperation "
-    "the government adopted new measures to support the economy and industry "
-    "the delegation arrived in moscow for consultations on regional security "
-    "the president signed a decree creating a commission on international cooperation"
-)
-QUERIES = (
-    "министр переговоры",
-    "железной дороги",
-    "экономики",
-    "безопасности",
-    "grain supplies",
-    "railway",
-    "economy industry",
-    "commission",
-    "Минске",
-    "delegation moscow",
-)
-
-
-def make_transcript(n: int, rng: random.Random, segments: int) -> Transcript:
-    """One synthetic video: `segments` segments of 8–16 words, Russian or English."""
-    segs, t = [], 0.0
-    for i in range(segments):
-        lang = "ru" if rng.random() < 0.6 else "en"
-        vocab = RU if lang == "ru" else EN
-        tokens = [rng.choice(vocab) for _ in range(rng.randint(8, 16))]
-        words = []
-        for j, w in enumerate(tokens):
-            start = t + j * 0.4
-            words.append(Word(start=start, end=start + 0.35, word=w, prob=rng.uniform(0.3, 1.0)))
-        end = t + len(tokens) * 0.4
-        segs.append(
-            Segment(
-                id=i, start=t, end=end, text=" ".join(tokens), lang=lang, lang_prob=0.9, words=words
-            )
-        )
-        t = end + 0.5
-    return Transcript(
-        id=hashlib.sha256(f"bench-video-{n}".encode()).hexdigest(),
-        source=f"bench-{n}.mp4",
-        duration=t,
-        title=f"Briefing {n}: {' '.join(segs[0].text.split()[:6])}",
-        segments=tuple(segs),
-    )
-
-
-def build_store(data: Path, videos: int, segments: int) -> list[str]:
-    rng = random.Random(6)
-    ids = []
-    started = time.perf_counter()
-    with Store.open(data) as store:
-        for n in range(videos):
-            t = make_transcript(n, rng, segments)
-            store.save_transcript(t, "import", "bench")
-            ids.append(t.id)
-    took = time.perf_counter() - started
-    print(f"store: {videos} videos × {segments} segments, indexed, in {took:.0f} s", flush=True)
-    return ids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data: Path, port: int, workers: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "videobrief", "serve", "--no-worker", "--workers", str(workers)]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/videos?limit=1").status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def run_load(base: str, ids: list[str], users: int, seconds: float, think: float):
@@ -162,12 +68,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2, help="server processes (2 cores here)")
+    parser.add_argument("--data", type=Path, help="keep (and reuse) the store here")
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="vb-bench-web-"))
+    data = args.data or Path(tempfile.mkdtemp(prefix="vb-bench-web-"))
     proc = None
     try:
-        ids = build_store(data, args.videos, args.segments)
+        ids = kept_store(data, args.videos, args.segments)
         os.sync()  # flush the fresh store to disk first: measure serving, not write-back
         port = free_port()
         proc = start_server(data, port, args.workers)
@@ -177,14 +84,19 @@ def main() -> None:
         model = f"think {args.think:.1f} s avg" if args.think > 0 else "closed loop"
         print(
             f"load: {args.users} clients ({model}) × {args.seconds:.0f} s on 127.0.0.1:{port}, "
-            f"{args.workers} server process(es)"
+            f"{args.workers} server process(es) under pid {proc.pid}",
+            flush=True,
         )
         stats = run_load(f"http://127.0.0.1:{port}", ids, args.users, args.seconds, args.think)
     finally:
         if proc is not None:
             proc.terminate()
-            proc.wait(timeout=10)
-        shutil.rmtree(data, ignore_errors=True)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if args.data is None:
+            shutil.rmtree(data, ignore_errors=True)
 
     print(
         f"{'kind':<8}{'requests':>10}{'rps':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"

@@ -59,3 +59,29 @@ def test_description_is_labelled_apart_and_silence_is_said_plainly():
     html = render_page(_transcript(description="A summary from elsewhere.", segments=()))
     assert "not part of the transcript" in html and "A summary from elsewhere." in html
     assert "No speech was found" in html
+
+
+def test_words_are_spaced_glued_marked_and_escaped():
+    """The transcript's word spans (built in Python, not a template loop): a space before each
+    word except glued tokens, low-confidence words marked with their probability, text escaped."""
+    from videobrief.page import words_html
+
+    words = (
+        Word(start=1.0, end=1.4, word="80", prob=0.9),
+        Word(start=1.4, end=1.6, word="-е", prob=0.2),
+        Word(start=1.6, end=2.0, word="<b>годы</b>", prob=0.95, low_conf=True),
+        Word(start=2.0, end=2.1, word=",", prob=0.9),
+        Word(start=2.1, end=2.5, word="да", prob=0.5),
+    )
+    assert str(words_html(words, 0.5)) == (
+        '<span class="w" data-t="1.0">80</span>'
+        '<span class="w low" data-t="1.4" data-low-conf="true" title="low confidence (p=0.20)">'
+        "-е</span> "
+        '<span class="w low" data-t="1.6" data-low-conf="true" title="low confidence (p=0.95)">'
+        "&lt;b&gt;годы&lt;/b&gt;</span>"
+        '<span class="w" data-t="2.0">,</span> '
+        '<span class="w" data-t="2.1">да</span>'
+    )
+    segment = Segment(id=0, start=1, end=3, text="t", words=words)
+    html = render_page(_transcript(segments=(segment,)))
+    assert str(words_html(words, 0.5)) in html

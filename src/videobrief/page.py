@@ -6,12 +6,14 @@ an imported file) can never inject markup. The later web app renders the same te
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from videobrief.languages import language_name
-from videobrief.records import Brief, CheckResult, Transcript
+from videobrief.records import Brief, CheckResult, Transcript, Word
 from videobrief.timefmt import clock
 
 LOW_CONF = 0.5
@@ -24,6 +26,27 @@ def glued(word: str) -> bool:
     ones that had none.
     """
     return bool(word) and word[0] in "-–,.;:!?)»”%"
+
+
+def words_html(words: Sequence[Word], low_conf: float = LOW_CONF) -> Markup:
+    """A segment's words as spans: a space before each but glued tokens, low confidence marked.
+
+    Python rather than a Jinja loop: a page's ~500 words took ~3 ms as template code (an
+    escape and an attribute lookup per field), a fifth of that here. Word text is escaped;
+    times and probabilities are numbers.
+    """
+    parts = []
+    for i, w in enumerate(words):
+        if i and not glued(w.word):
+            parts.append(" ")
+        if w.low_conf or w.prob < low_conf:
+            parts.append(
+                f'<span class="w low" data-t="{w.start}" data-low-conf="true" '
+                f'title="low confidence (p={w.prob:.2f})">{escape(w.word)}</span>'
+            )
+        else:
+            parts.append(f'<span class="w" data-t="{w.start}">{escape(w.word)}</span>')
+    return Markup("".join(parts))
 
 
 def environment(*first: BaseLoader) -> Environment:
@@ -41,6 +64,7 @@ def environment(*first: BaseLoader) -> Environment:
     env.filters["clock"] = clock
     env.filters["glued"] = glued
     env.filters["filename"] = filename
+    env.globals["words_html"] = words_html
     return env
 
 

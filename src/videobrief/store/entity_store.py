@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from videobrief.entities.match import key
@@ -81,24 +81,41 @@ def replace(session: Session, video_id: str, entities: Sequence[Entity]) -> None
         session.execute(insert(MentionRow.__table__), mentions)
 
 
+_E, _M = EntityRow.__table__.c, MentionRow.__table__.c
+_ENTITY_ROWS = (
+    select(_E.id, _E.video_id, _E.key, _E.type, _E.name, _E.name_en, _E.aliases)
+    .where(_E.video_id.in_(bindparam("video_ids", expanding=True)))
+    .order_by(_E.id)
+)
+_MENTION_ROWS = (
+    select(_M.entity_id, _M.seg_idx, _M.start, _M.text)
+    .where(_M.entity_id.in_(bindparam("entity_ids", expanding=True)))
+    .order_by(_M.entity_id, _M.idx)
+)
+
+
+_ENTITY_COUNTS = (
+    select(_E.norm, func.count(func.distinct(_E.video_id)), func.count(_M.id))
+    .join(MentionRow.__table__, _M.entity_id == _E.id)
+    .group_by(_E.norm)
+)
+_ENTITY_NAMES = select(_E.norm, _E.type, _E.name, _E.name_en).where(
+    _E.norm.in_(bindparam("norms", expanding=True))
+)
+
+
 def load(session: Session, video_ids: Sequence[str]) -> dict[str, list[Entity]]:
     """The entities of these videos, each in its stored order (E1, E2, ...)."""
     if not video_ids:
         return {}
-    rows = session.execute(
-        select(EntityRow).where(EntityRow.video_id.in_(video_ids)).order_by(EntityRow.id)
-    ).scalars()
-    rows = list(rows)
+    conn = session.connection()  # Core rows from prebuilt statements: a video page reads these
+    rows = list(conn.execute(_ENTITY_ROWS, {"video_ids": list(video_ids)}))
     if not rows:  # most videos before the entities stage: skip the mentions query
         return {}
-    m = MentionRow.__table__.c
     mentions: dict[int, list[Mention]] = defaultdict(list)
-    stmt = (
-        select(m.entity_id, m.seg_idx, m.start, m.text)
-        .where(m.entity_id.in_([r.id for r in rows]))
-        .order_by(m.entity_id, m.idx)
-    )
-    for entity_id, seg, start, text in session.execute(stmt):
+    for entity_id, seg, start, text in conn.execute(
+        _MENTION_ROWS, {"entity_ids": [r.id for r in rows]}
+    ):
         mentions[entity_id].append(Mention(segment=seg, start=start, text=text))
     out: dict[str, list[Entity]] = defaultdict(list)
     for r in rows:
@@ -117,19 +134,13 @@ def load(session: Session, video_ids: Sequence[str]) -> dict[str, list[Entity]]:
 
 def archive(session: Session, type_: str | None = None, limit: int = 500) -> list[ArchiveEntity]:
     """Entities across all videos, most videos first, then most mentions."""
-    e, m = EntityRow.__table__.c, MentionRow.__table__.c
-    counts = (
-        select(e.norm, func.count(func.distinct(e.video_id)), func.count(m.id))
-        .join(MentionRow.__table__, m.entity_id == e.id)
-        .group_by(e.norm)
-    )
-    if type_:
-        counts = counts.where(e.type == type_)
-    totals = {norm: (videos, mentions) for norm, videos, mentions in session.execute(counts)}
+    conn = session.connection()  # every search page reads this (its name menu)
+    counts = _ENTITY_COUNTS.where(_E.type == type_) if type_ else _ENTITY_COUNTS
+    totals = {norm: (videos, mentions) for norm, videos, mentions in conn.execute(counts)}
+    if not totals:
+        return []
     names: dict[str, Counter] = defaultdict(Counter)
-    for norm, typ, name, name_en in session.execute(
-        select(e.norm, e.type, e.name, e.name_en).where(e.norm.in_(list(totals)))
-    ):
+    for norm, typ, name, name_en in conn.execute(_ENTITY_NAMES, {"norms": list(totals)}):
         names[norm][(typ, name, name_en)] += 1
     out = []
     for norm, (videos, mentions) in totals.items():

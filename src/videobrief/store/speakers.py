@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from videobrief.errors import BadInput
@@ -80,12 +80,16 @@ def write_speakers(session: Session, t: Transcript) -> None:
     session.flush()
 
 
+_SP = VideoSpeakerRow.__table__.c
+_SPEAKER_ROWS = (  # Core rows from a prebuilt statement: every video page reads these
+    select(_SP.label, _SP.name, _SP.name_source, _SP.score, _SP.encoder, _SP.centroid)
+    .where(_SP.video_id == bindparam("video_id"))
+    .order_by(_SP.idx)
+)
+
+
 def load_speakers(session: Session, video_id: str) -> tuple[Speaker, ...]:
-    rows = session.scalars(
-        select(VideoSpeakerRow)
-        .where(VideoSpeakerRow.video_id == video_id)
-        .order_by(VideoSpeakerRow.idx)
-    )
+    rows = session.connection().execute(_SPEAKER_ROWS, {"video_id": video_id})
     return tuple(
         Speaker(
             id=r.label,
@@ -97,6 +101,34 @@ def load_speakers(session: Session, video_id: str) -> tuple[Speaker, ...]:
         )
         for r in rows
     )
+
+
+def _archive_speakers() -> Select:
+    seg_count = (
+        select(func.count(SegmentRow.id))
+        .where(
+            SegmentRow.video_id == VideoSpeakerRow.video_id,
+            SegmentRow.speaker == VideoSpeakerRow.label,
+        )
+        .correlate(VideoSpeakerRow)
+        .scalar_subquery()
+    )
+    per_video = (
+        select(VideoSpeakerRow.name, VideoSpeakerRow.video_id, seg_count.label("n"))
+        .where(VideoSpeakerRow.name.is_not(None))
+        .subquery()
+    )
+    videos = func.count(func.distinct(per_video.c.video_id))
+    segments = func.sum(per_video.c.n)
+    return (
+        select(per_video.c.name, videos.label("videos"), segments.label("segments"))
+        .group_by(per_video.c.name)
+        .order_by(videos.desc(), segments.desc(), per_video.c.name)
+        .limit(bindparam("limit"))
+    )
+
+
+_ARCHIVE_SPEAKERS = _archive_speakers()
 
 
 class SpeakerStore:
@@ -188,37 +220,15 @@ class SpeakerStore:
             return load_speakers(s, video_id)
 
     def list_speakers(self, limit: int = 500) -> list[ArchiveSpeaker]:
-        """Named speakers across the archive, most videos first, then most segments."""
-        seg_count = (
-            select(func.count(SegmentRow.id))
-            .where(
-                SegmentRow.video_id == VideoSpeakerRow.video_id,
-                SegmentRow.speaker == VideoSpeakerRow.label,
-            )
-            .correlate(VideoSpeakerRow)
-            .scalar_subquery()
+        """Named speakers across the archive, most videos first, then most segments.
+
+        Every search page reads this (its speaker menu), so it joins a `snapshot` (`read`)
+        and runs a statement built once.
+        """
+        rows = self.read(  # type: ignore[attr-defined]
+            lambda s: s.connection().execute(_ARCHIVE_SPEAKERS, {"limit": limit}).all()
         )
-        per_video = (
-            select(VideoSpeakerRow.name, VideoSpeakerRow.video_id, seg_count.label("n"))
-            .where(VideoSpeakerRow.name.is_not(None))
-            .subquery()
-        )
-        stmt = (
-            select(
-                per_video.c.name,
-                func.count(func.distinct(per_video.c.video_id)).label("videos"),
-                func.sum(per_video.c.n).label("segments"),
-            )
-            .group_by(per_video.c.name)
-            .order_by(
-                func.count(func.distinct(per_video.c.video_id)).desc(),
-                func.sum(per_video.c.n).desc(),
-                per_video.c.name,
-            )
-            .limit(limit)
-        )
-        with self._read.begin() as s:  # type: ignore[attr-defined]
-            return [ArchiveSpeaker(n, int(v), int(c or 0)) for n, v, c in s.execute(stmt)]
+        return [ArchiveSpeaker(n, int(v), int(c or 0)) for n, v, c in rows]
 
     def speaker_videos(self, name: str) -> list[SpeakerInVideo]:
         """Every video a speaker `name` speaks in, newest first, with their segments."""

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from videobrief.store.models import utcnow
@@ -91,6 +91,16 @@ class JobView:
         return d
 
 
+_C = Comment.__table__.c
+# Every video page reads its comments: Core rows from statements built once.
+_ALL_COMMENTS = (
+    select(_C.id, _C.video_id, _C.name, _C.body, _C.status, _C.created_at, _C.staff)
+    .where(_C.video_id == bindparam("video_id"))
+    .order_by(_C.created_at, _C.id)
+)
+_COMMENTS = _ALL_COMMENTS.where(_C.status.in_(bindparam("statuses", expanding=True)))
+
+
 def _comment_view(c: Comment) -> CommentView:
     return CommentView(c.id, c.video_id, c.name, c.body, c.status, c.created_at, bool(c.staff))
 
@@ -158,11 +168,12 @@ class WebTables:
 
     def comments_for(self, video_id: str, statuses: tuple[str, ...] | None) -> list[CommentView]:
         """A video's comments, oldest first; only the given statuses unless None."""
-        stmt = select(Comment).where(Comment.video_id == video_id)
-        if statuses is not None:
-            stmt = stmt.where(Comment.status.in_(statuses))
-        stmt = stmt.order_by(Comment.created_at, Comment.id)
-        return self.read(lambda s: [_comment_view(c) for c in s.scalars(stmt)])
+        if statuses is None:
+            stmt, params = _ALL_COMMENTS, {"video_id": video_id}
+        else:
+            stmt, params = _COMMENTS, {"video_id": video_id, "statuses": list(statuses)}
+        rows = self.read(lambda s: s.connection().execute(stmt, params).all())
+        return [CommentView(*r[:6], staff=bool(r[6])) for r in rows]
 
     def get_comment(self, comment_id: int) -> CommentView | None:
         def fn(session: Session) -> CommentView | None:
