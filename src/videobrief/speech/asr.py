@@ -10,7 +10,9 @@ hallucination guards, and, with a glossary, the near-miss snap.
 Units guessed in another language of the main language's script (Whisper base calls short
 Russian prompts Ukrainian) are decoded in the main language's context, then checked unit by
 unit. When that leaves one language, the file is decoded as plain faster-whisper would (its
-VAD windows, language fixed): on one language our window cuts only cost accuracy.
+VAD windows, language fixed): on one language our window cuts only cost accuracy. In Cyrillic
+that decode keeps the beam's text instead of Whisper's compression-ratio fallback, which on
+Russian UTF-8 fires on ordinary text and picks a garbled sample (`compression_threshold`).
 """
 
 from __future__ import annotations
@@ -239,7 +241,9 @@ def _one_language(
     Russian read speech, and on one language those cuts buy no safety. Safety stays: a
     segment in another script (or mixing scripts), or one that reads the glossary prompt
     back, sends the whole file to the checked window path instead (None); text in another
-    language of the same script is left to `text_siblings` and `_sibling_checked`.
+    language of the same script is left to `text_siblings` and `_sibling_checked`. One
+    difference from plain is kept on purpose: no compression fallback in Cyrillic
+    (`compression_threshold`).
     """
     prompt = hotwords(opts.glossary, lang) if opts.glossary else None
     raw, _info = model.transcribe(
@@ -250,6 +254,7 @@ def _one_language(
         word_timestamps=True,
         vad_filter=True,
         condition_on_previous_text=False,
+        compression_ratio_threshold=compression_threshold(lang),
         hotwords=prompt,
     )
     timeline = Timeline(((0, len(audio)),))
@@ -263,6 +268,28 @@ def _one_language(
         if progress:
             progress(sum(u.seconds for u in units if u.end <= seg.end * SAMPLE_RATE), total)
     return _finish(decoded, opts)
+
+
+# Whisper's loop test: a window whose UTF-8 text compresses more than this is decoded again at
+# rising temperatures. It was calibrated on text of one byte a letter.
+WHISPER_COMPRESSION_RATIO = 2.4
+
+
+def compression_threshold(lang: str) -> float | None:
+    """faster-whisper's `compression_ratio_threshold` for a one-language decode in `lang`.
+
+    Whisper's 2.4 for Latin script. None (no compression fallback; the low-logprob fallback
+    stays) for Cyrillic, where two bytes a letter make ordinary text compress about 1.35x more
+    (seed page: 2.0 in UTF-8 against 1.5 one byte a letter): on 150 s of real Russian read
+    speech (bench/ru_speech.py) the beam decode of nearly every window crossed 2.4 (2.5-4.0,
+    logprob -0.1 to -0.3), all five sampled retries crossed it too, and faster-whisper then
+    keeps the least compressible sample, which is the most garbled one ("Подключ cabeça
+    начнётся", "Конферентсия"). So plain faster-whisper's Russian is a random draw between
+    runs (18.1-20.3% WER) and ours was too (19.4-27.2%); with the fallback off the decode is
+    the beam's, the same in every run (18.1%), and 3-5x cheaper. Loops inside a segment are
+    still cut by `guard_segment`.
+    """
+    return WHISPER_COMPRESSION_RATIO if script_for_lang(lang) == "latn" else None
 
 
 def text_siblings(
