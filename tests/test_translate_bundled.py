@@ -14,9 +14,10 @@ from videobrief.errors import VideobriefError
 from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate import model as bundled_model
+from videobrief.translate import prompt
 from videobrief.translate.bundled import ChatTranslator, load_bundled
 from videobrief.translate.track import translate_segments
-from videobrief.translate.validate import Validator
+from videobrief.translate.validate import Validator, Verdict
 
 GLOSSARY = (Term("Лавров", "Lavrov"), Term("ОДКБ", "CSTO"))
 
@@ -39,6 +40,25 @@ def test_real_model_keeps_names_and_numbers(chat):
     for must in ("2024", "Lavrov", "3", "CSTO"):
         assert must in out.english, out.english
     assert out.text == seg.text
+
+
+def test_a_retry_evaluates_only_its_note_not_the_turn_again(chat):
+    """The retry right after a rejected answer extends the prompt llama.cpp has evaluated."""
+    seg = Segment(id=3, start=0, end=4, lang="ru", text="Министры встретились в Минске.")
+
+    def reject_first(original: str, english: str) -> Verdict:  # the policy under test: retry
+        return Verdict(("length:0.10",))
+
+    translator = ChatTranslator(chat, check=reject_first)
+    got = translator.translate([seg], None, [seg])
+    (p1, _, first, u1), (p2, _, second, u2) = translator.log
+    assert (p1, p2) == ("first", "retry") and translator.rejected[3][1] == ("length:0.10",)
+    turn = prompt.user_turn(seg.text) + prompt.retry_note(("length:0.10",))
+    cold = len(chat.llm.tokenize(turn.encode(), add_bos=False))  # the turn alone, afresh
+    note = len(chat.llm.tokenize(prompt.retry_note(("length:0.10",)).encode(), add_bos=False))
+    assert u2.evaluated < cold, (u2, cold)
+    assert u2.evaluated <= note + 8, (u2, note)  # the note and the turn's closing tokens
+    assert second.strip() and got[3] == prompt.clean_answer(second)
 
 
 def _parts(folder: Path, sizes: list[int]) -> list[Path]:

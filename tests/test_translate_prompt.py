@@ -6,6 +6,8 @@ produced on purpose (the real model is in tests/test_translate_bundled.py).
 
 from __future__ import annotations
 
+import numpy as np
+
 from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate import prompt
@@ -64,15 +66,62 @@ def test_the_previous_segment_is_an_answered_turn_and_only_the_new_one_is_asked(
     assert all("номер 3" not in m["content"] for call in seen for m in call)
 
 
-def test_a_retry_gets_a_different_prompt_without_history():
+def test_the_tracks_retry_keeps_the_system_message_and_adds_what_was_rejected():
     seen: list = []
     segs = [_seg(i, f"Предложение номер {i}.") for i in range(3)]
     translator = ChatTranslator(_echo(seen))
     translator.translate(segs, None, segs)
+    translator.hints[2] = ("numbers:80", "lost-name:CSTO")
     translator.translate(segs[2:], None, segs)
     retry = seen[-1]
-    assert retry[0]["content"] == prompt.RETRY_SYSTEM != seen[0][0]["content"]
-    assert [m["role"] for m in retry] == ["system", "user"]
+    assert retry[0] == seen[0][0]  # one system message: its evaluated tokens are reused
+    assert [m["role"] for m in retry] == ["system", "user"]  # no history
+    assert retry[1]["content"] == segs[2].text + prompt.retry_note(("numbers:80", "lost-name:CSTO"))
+    assert (
+        "keep the numbers 80" in retry[1]["content"]
+        and "write the name CSTO" in retry[1]["content"]
+    )
+
+
+def test_retry_notes_name_what_to_fix_and_unknown_reasons_get_the_generic_one():
+    assert "too short" in prompt.retry_note(("length:0.30",))
+    assert "too long" in prompt.retry_note(("length:2.50",))
+    assert "do not add Europe" in prompt.retry_note(("invented-place:Europe",))
+    assert "keep the numbers 24, 2000" in prompt.retry_note(("numbers:24,2000",))
+    assert prompt.retry_note(("something-new:x",)) == prompt.retry_note(())
+    assert prompt.RETRY_GENERIC in prompt.retry_note(())
+    # the model echoing the note back is cut from its answer
+    assert prompt.clean_answer("Ministers met." + prompt.retry_note(())) == "Ministers met."
+
+
+def test_an_answer_failing_the_check_is_retried_at_once_in_place_of_its_turn():
+    """The retry extends the rejected call's prompt up to its last user turn; the conversation
+    goes on from the retried turn, and the track flags rejected, retry, then the verdict."""
+    seen: list = []
+    answers = iter(["Ministers met in Minsk.", "In 2024.", "In 2024 and 2026.", "Good day."])
+
+    def complete(messages, max_tokens):
+        seen.append(messages)
+        return next(answers)
+
+    segs = [
+        _seg(0, "Министры встретились в Минске."),
+        _seg(1, "В 2024 и 2026 годах."),
+        _seg(2, "Добрый день."),
+    ]
+    translator = ChatTranslator(complete)
+    out = translate_segments(segs, translator, validator=Validator())
+    first, bad, retry, after = seen
+    assert len(seen) == 4  # the segment that lost 2026 was asked twice, the others once
+    assert retry[:-1] == bad[:-1]  # same system, same history: only the last turn changes
+    assert retry[-1]["content"].startswith(bad[-1]["content"] + "\n\n(")
+    assert "keep the numbers 2026" in retry[-1]["content"]
+    # the next segment continues from the retried turn, not the rejected one
+    assert after[-3:-1] == [retry[-1], {"role": "assistant", "content": "In 2024 and 2026."}]
+    assert out[1].english == "In 2024 and 2026." and out[1].english_source == "llm-bundled"
+    assert list(out[1].flags) == ["english:rejected:llm-bundled:numbers:2026", "english:retry"]
+    assert out[0].flags == () and out[2].flags == ()
+    assert translator.rejected == {}  # handed over to the track
 
 
 def test_names_go_only_into_the_turn_of_the_line_that_mentions_them():
@@ -116,3 +165,38 @@ def test_an_empty_and_a_numbers_only_segment_never_reach_the_model():
     out = translate_segments(segs, ChatTranslator(complete), validator=Validator())
     assert out[0].english is None and not out[0].flags
     assert out[1].english == "2024 — 2026, 80" and out[1].english_source == "original"
+
+
+class Speech:
+    """A fallback backend that answers every segment it is asked, recording the asks."""
+
+    source = "speech-translate"
+
+    def __init__(self, answer: str) -> None:
+        self.answer, self.calls = answer, []
+
+    def translate(self, segments, audio, context=()):
+        self.calls.append([s.id for s in segments])
+        return {s.id: self.answer for s in segments}
+
+
+def test_a_retried_answer_that_fails_again_goes_to_the_fallback_without_a_third_ask():
+    calls: list = []
+
+    def complete(messages, max_tokens):
+        calls.append(messages)
+        return "In 2024."  # loses 2026 both times
+
+    seg = _seg(1, "В 2024 и 2026 годах.")
+    speech = Speech("In 2024 and 2026.")
+    (out,) = translate_segments(
+        [seg], ChatTranslator(complete), np.zeros(16000 * 12, np.float32), speech, (), Validator()
+    )
+    assert len(calls) == 2 and speech.calls == [[1]]
+    assert out.english == "In 2024 and 2026." and out.english_source == "speech-translate"
+    assert [f.split(":")[1] for f in out.flags] == [
+        "rejected",
+        "retry",
+        "rejected",
+        "fallback",
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate import prompt
 from videobrief.translate.model import amx_warning, assemble
+from videobrief.translate.validate import Verdict
 
 Complete = Callable[[list[dict[str, str]], int], str]
 
@@ -43,6 +44,15 @@ class Usage:
     eval_ms: float = 0.0
     generated: int = 0
     gen_ms: float = 0.0
+    cut: int = 0  # answers that ran into their max_tokens budget
+
+    def since(self, before: Usage) -> Usage:
+        """What was spent after `before` (a copy of this usage taken earlier)."""
+        return Usage(**{k: v - getattr(before, k) for k, v in vars(self).items()})
+
+    def add(self, other: Usage) -> None:
+        for k, v in vars(other).items():
+            setattr(self, k, getattr(self, k) + v)
 
 
 class LlamaChat:
@@ -84,6 +94,7 @@ class LlamaChat:
         self.usage.calls += 1
         self.usage.prompt_tokens += out["usage"]["prompt_tokens"]
         self.usage.completion_tokens += out["usage"]["completion_tokens"]
+        self.usage.cut += out["choices"][0].get("finish_reason") == "length"
         if before is not None and after is not None:
             self.usage.evaluated += max(0, after[0] - before[0])
             self.usage.eval_ms += max(0.0, after[1] - before[1])
@@ -129,8 +140,17 @@ class ChatTranslator:
     The conversation runs across calls: a segment whose predecessor was the last turn
     continues it (the predecessor is its context, already answered); otherwise it starts over
     from the fixed system message, with the predecessor's turn first when that was answered
-    before. A segment asked for a second time is a retry: it gets `prompt.RETRY_SYSTEM` and
-    no history, a different prompt, so a different answer at temperature 0.
+    before.
+
+    Retries keep the system message and add `prompt.retry_note` (what the validator rejected)
+    to the end of the segment's user turn — a different prompt, so a different answer at
+    temperature 0:
+    - with `check` set (the track sets it to the validator's checks that need no model), a
+      one-piece answer that fails them is retried at once, in place of the rejected turn: the
+      conversation up to the note is still evaluated in llama.cpp, so only the note is new.
+      What was rejected is left in `rejected` for the track to flag;
+    - a segment asked for a second time (the track's retry, e.g. after the meaning check) is
+      retried with no history, with the note of the reasons the track left in `hints`.
     """
 
     complete: Complete
@@ -139,6 +159,13 @@ class ChatTranslator:
     names: dict[str, str] = field(default_factory=dict)
     history_chars: int = 2400  # Russian + English kept as earlier turns (≈ 800 tokens)
     errors: list[str] = field(default_factory=list)
+    check: Callable[[str, str], Verdict] | None = None
+    rejected: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    hints: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # llama.cpp's counts per phase ("first", "retry") and per turn (phase, segment id, raw
+    # answer, counts), when `complete` keeps a `Usage` (the bundled model): bench/english.py
+    phases: dict[str, Usage] = field(default_factory=dict)
+    log: list[tuple[str, int, str, Usage]] = field(default_factory=list)
     _turns: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
     _last: int | None = field(default=None, init=False, repr=False)
     _answered: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, repr=False)
@@ -156,7 +183,18 @@ class ChatTranslator:
             if not retry:
                 self._follow(before.get(seg.id))
             turns = [self._user(part) for part in prompt.pieces(seg.text)]
-            answers = [self._turn(user, retry) for user in turns]
+            if retry:
+                note = prompt.retry_note(self.hints.pop(seg.id, ()))
+                turns = [user + note for user in turns]
+            history = list(self._turns)
+            answers = [self._turn(user, retry, seg.id) for user in turns]
+            if self.check is not None and not retry and len(turns) == 1 and answers[0]:
+                reasons = self.check(seg.text, prompt.clean_answer(answers[0])).reasons
+                if reasons:
+                    self.rejected[seg.id] = (prompt.clean_answer(answers[0]), reasons)
+                    self._turns = history  # the rejected turn is replaced, not kept
+                    turns = [turns[0] + prompt.retry_note(reasons)]
+                    answers = [self._turn(turns[0], False, seg.id, "retry")]
             if all(answers):
                 out[seg.id] = " ".join(prompt.clean_answer(a) for a in answers)
                 self._answered[seg.id] = (turns[-1], answers[-1])
@@ -175,21 +213,30 @@ class ChatTranslator:
             return
         self._turns = [self._answered[previous]] if previous in self._answered else []
 
-    def _turn(self, user: str, retry: bool) -> str:
-        """One chat call; "" on error (the track falls back for that segment)."""
-        system = prompt.RETRY_SYSTEM if retry else prompt.SYSTEM
+    def _turn(self, user: str, retry: bool, seg_id: int = -1, phase: str = "") -> str:
+        """One chat call; "" on error (the track falls back for that segment).
+
+        `retry`: the track's retry, with no history and not kept as history.
+        """
         history = [] if retry else self._turns
-        messages = [{"role": "system", "content": system}]
+        messages = [{"role": "system", "content": prompt.SYSTEM}]
         for past_user, past_answer in history:
             messages.append({"role": "user", "content": past_user})
             messages.append({"role": "assistant", "content": past_answer})
         messages.append({"role": "user", "content": user})
         budget = 40 + len(user) // 2
+        usage: Usage | None = getattr(self.complete, "usage", None)
+        before = replace(usage) if usage is not None else None
         try:
             answer = self.complete(messages, budget)
         except Exception as exc:  # an endpoint timeout, a llama error: these fall back
             self.errors.append(f"{type(exc).__name__}: {exc}")
             return ""
+        if usage is not None and before is not None:
+            phase = phase or ("retry" if retry else "first")
+            spent = usage.since(before)
+            self.phases.setdefault(phase, Usage()).add(spent)
+            self.log.append((phase, seg_id, answer, spent))
         if not retry and answer.strip():
             self._turns.append((user, answer))
             self._trim()

@@ -32,10 +32,50 @@ SYSTEM = (
     "Reply with the English translation only."
 )
 
-# The retry's prompt: a different instruction, so temperature 0 gives a different answer.
-RETRY_SYSTEM = SYSTEM + " Translate literally, clause by clause, and leave nothing out."
-
 NAMES_NOTE = "\n\n(English names in this line: {pairs})"
+
+# A retry is the segment's user turn with this note at its end, under the same system message:
+# a different prompt, so temperature 0 answers differently. Retried right after the rejected
+# answer (see `ChatTranslator`), everything up to the note is still evaluated in llama.cpp; the
+# old retry started a new conversation under another system message, which evaluated the
+# segment's whole turn again.
+RETRY_NOTE = "\n\n(Your last translation of this line was rejected: {why}. Translate it again.)"
+RETRY_GENERIC = "translate literally, clause by clause, and leave nothing out"
+
+
+def retry_note(reasons: Sequence[str] = ()) -> str:
+    """What the validator's reasons (`videobrief.translate.validate` tags) ask the model to fix.
+
+    Tags it does not know (and no tags) get the generic instruction.
+    """
+    why: list[str] = []
+    for reason in reasons:
+        kind, _, value = reason.partition(":")
+        text = _RETRY_WHY.get(kind, "")
+        if kind == "length":
+            try:
+                text = _LENGTH_WHY[float(value) > 1.0]
+            except ValueError:
+                text = ""
+        text = text.format(value=value.replace(",", ", "))
+        if text and text not in why:
+            why.append(text)
+    return RETRY_NOTE.format(why="; ".join(why or [RETRY_GENERIC]))
+
+
+_RETRY_WHY = {
+    "cyrillic": "translate every Russian word into English",
+    "repetition": "it repeated itself; say each thing once",
+    "numbers": "keep the numbers {value}",
+    "lost-name": "write the name {value}",
+    "invented-name": "the line does not mention {value}: do not add {value}",
+    "invented-place": "the line does not mention {value}: do not add {value}",
+    "meaning": RETRY_GENERIC,
+}
+_LENGTH_WHY = {
+    False: "it was too short; translate the whole line and leave nothing out",
+    True: "it was too long; translate only this line and add nothing",
+}
 
 
 def names_in(text: str, glossary: Sequence[Term], names: dict[str, str]) -> list[tuple[str, str]]:
@@ -91,7 +131,9 @@ def clean_answer(answer: str) -> str:
     text = answer.strip()
     text = _LABEL.sub("", text)
     text = re.split(r"\n\s*\n", text, maxsplit=1)[0].strip()
-    text = re.sub(r"\s*\(English names in this line:.*$", "", text, flags=re.DOTALL)
+    text = re.sub(
+        r"\s*\((?:English names in this line:|Your last translation).*$", "", text, flags=re.DOTALL
+    )
     if len(text) > 1 and text[0] in _QUOTES and text[-1] in {'"', "»", "”"}:
         text = text[1:-1].strip()
     return " ".join(text.split())

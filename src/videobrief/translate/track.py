@@ -3,7 +3,10 @@
 Order for each non-English segment (every step recorded in `flags`):
 1. the backend's answer, checked by `Validator`;
 2. if it failed: the backend again for that segment alone (a different prompt, so a different
-   answer at temperature 0) — flag `english:retry`;
+   answer at temperature 0) — flag `english:retry`. A backend with a `check` attribute
+   (`ChatTranslator`) is given the validator's model-free checks and retries what fails them
+   itself, right after the rejected answer, while its prompt is still evaluated; it leaves what
+   it rejected in `rejected`, flagged here the same way;
 3. if that failed: the fallback (speech-translate of the segment's audio, media only), checked
    the same way — flag `english:fallback:<source>`;
 4. if that failed or there is none: the last answer kept with `english_source="unverified"`
@@ -27,6 +30,7 @@ ENGLISH = "en"
 UNVERIFIED = "unverified"
 PREFIX = "english:"
 MISSING = "english:missing"
+RETRY = "english:retry"
 
 
 class Backend(Protocol):
@@ -57,12 +61,18 @@ def translate_segments(
     flags: dict[int, list[str]] = {s.id: [] for s in base}
     last: dict[int, str] = {}
     if backend is not None and todo:
-        failed = _attempt(backend, todo, base, audio, validator, results, flags, last)
-        if second_try:
-            pending, failed = failed, []
-            for seg in pending:
-                flags[seg.id].append("english:retry")
-                failed += _attempt(backend, [seg], base, audio, validator, results, flags, last)
+        if hasattr(backend, "check"):  # it retries what fails these checks at once, itself
+            backend.check = validator.check
+        pending = _attempt(backend, todo, base, audio, validator, results, flags, last)
+        failed = [seg for seg in pending if RETRY in flags[seg.id]]  # retried by the backend
+        for seg in pending:
+            if RETRY in flags[seg.id]:
+                continue
+            if not second_try:
+                failed.append(seg)
+                continue
+            flags[seg.id].append(RETRY)
+            failed += _attempt(backend, [seg], base, audio, validator, results, flags, last)
         if failed and fallback is not None and fallback is not backend and audio is not None:
             for seg in failed:
                 flags[seg.id].append(f"english:fallback:{fallback.source}")
@@ -86,6 +96,7 @@ def _attempt(
 ) -> list[Segment]:
     """Run `backend` on `todo`, keep what validates; return the segments still without English."""
     answers = backend.translate(todo, audio, context)
+    rejected = _inline_retries(backend, todo, flags)
     answered = [s for s in todo if s.id in answers]
     verdicts = validator.check_all([(s.text, answers[s.id]) for s in answered])
     by_id: dict[int, Verdict] = {s.id: v for s, v in zip(answered, verdicts, strict=True)}
@@ -102,7 +113,22 @@ def _attempt(
         else:
             flags[seg.id].append(f"english:rejected:{backend.source}:{'|'.join(verdict.reasons)}")
             failed.append(seg)
+            hints = getattr(backend, "hints", None)
+            if hints is not None and seg.id not in rejected:  # for its retry's prompt
+                hints[seg.id] = verdict.reasons
     return failed
+
+
+def _inline_retries(backend: Backend, todo: list[Segment], flags: dict[int, list[str]]) -> set[int]:
+    """Flag the answers the backend rejected and retried itself (rejected, retry); their ids."""
+    rejected: dict[int, tuple[str, tuple[str, ...]]] = getattr(backend, "rejected", {})
+    done = set()
+    for seg in todo:
+        if seg.id in rejected:
+            _answer, reasons = rejected.pop(seg.id)
+            flags[seg.id] += [f"english:rejected:{backend.source}:{'|'.join(reasons)}", RETRY]
+            done.add(seg.id)
+    return done
 
 
 def _finish(
