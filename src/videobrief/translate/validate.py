@@ -161,12 +161,13 @@ def _english_forms(ru: str, en: str) -> tuple[str, ...]:
 
 
 def lost_names(original: str, english: str, pairs: list[tuple[str, str]]) -> list[str]:
-    """A glossary/entity name the original mentions whose English forms the answer all lacks."""
+    """A glossary/entity name the original mentions (as heard: «Рысиян» mentions Russia)
+    whose English forms the answer all lacks."""
     low = _flat(english)
     lost = [
         en
         for ru, en in pairs
-        if mentions(original, ru) and not any(_flat(f) in low for f in _english_forms(ru, en))
+        if _said(original, ru, en) and not any(_flat(f) in low for f in _english_forms(ru, en))
     ]
     return [f"lost-name:{lost[0]}"] if lost else []
 
