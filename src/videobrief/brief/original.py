@@ -128,7 +128,9 @@ class Original:
         tokens = aliases.tokens(self.text)
         self.lemmas = [t.lemma for t in tokens]
         self.stems = [aliases.fold(t.text)[:5] for t in tokens]
-        self.alias_ids = {a.id for _, _, a, _ in aliases.find(tokens, any_case=True)}
+        # Bodies and places by any form, and as speech recognition heard them («для Беларусов
+        # Рысиян» names Belarus and Russia).
+        self.alias_ids = set(aliases.mentioned(self.text))
         self.glossary = glossary
         ids = {s.id for s in segments}
         forms: list[str] = []

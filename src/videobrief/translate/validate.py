@@ -83,7 +83,7 @@ class Validator:
         reasons += invented_names(original, english, self._pairs())
         reasons += invented_bodies(original, english, self._pairs())
         reasons += invented_places(original, english)
-        return Verdict(tuple(reasons))
+        return Verdict(tuple(dict.fromkeys(reasons)))  # a body lost as a name and as a body: once
 
     def check_all(self, pairs: Sequence[tuple[str, str]]) -> list[Verdict]:
         """`check` for each (original, English), plus the meaning floor in one batch."""
