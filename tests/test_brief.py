@@ -279,3 +279,66 @@ def test_points_and_quotes_do_not_repeat_each_other(seed_brief):
     said = [c.citations for c in [*seed_brief.lede, *seed_brief.points]]
     assert len(said) == len(set(said))
     assert not {q.segment_ids for q in seed_brief.quotes} & set(said)
+
+
+# The demo's lines (its English speech, and its Russian with validated English), plus the
+# near-duplicate and the speech-translate gist the last session's brief picked up.
+DEMO_LINES = (
+    (
+        "Good afternoon. Foreign ministers of Russia and Belarus meet in Moscow for their "
+        "annual talks.",
+        "en", None, None,
+    ),
+    (
+        "Хотел бы выразить признательность белорусским союзникам за неизменное внимание и "
+        "поддержку.",
+        "ru", "I would like to express my gratitude to our Belarusian allies for their constant "
+        "attention and support.", "llm-bundled",
+    ),
+    (
+        "Добрый день, министры иностранных дел России и Беларуси встречаются в Москве.",
+        "ru", "Good afternoon, foreign ministers of Russia and Belarus meet in Moscow.",
+        "llm-bundled",
+    ),
+    (
+        "Сегодня мы подводим итоги уходящего года.",
+        "ru", "We are going to the next year.", "speech-translate",
+    ),
+    (
+        "Эта программа сейчас охватывает три года, с 2024 по 2026 год.",
+        "ru", "This program now covers three years, from 2024 to 2026.", "llm-bundled",
+    ),
+    (
+        "Мы интенсивно сотрудничали на площадках Евразийского экономического союза, СНГ и ШОС.",
+        "ru", "We cooperated intensively on the platforms of the Eurasian Economic Union, the "
+        "CIS and the SCO.", "llm-bundled",
+    ),
+)  # fmt: skip
+
+
+def test_demo_brief_has_a_news_headline_and_says_nothing_twice():
+    from videobrief.brief.text import near_duplicate
+
+    segs = tuple(
+        Segment(id=i, start=i * 10.0, end=i * 10.0 + 9, text=t, lang=lang, english=en,
+                english_source=src)
+        for i, (t, lang, en, src) in enumerate(DEMO_LINES)
+    )  # fmt: skip
+    t = Transcript(id=VID, source="demo", duration=60.0, segments=segs)
+    brief = make_brief(t)
+    assert brief.headline is not None
+    headline = brief.headline.text
+    assert not re.search(r"afternoon|gratitude|next year", headline, re.I), headline
+    assert 3 not in brief.headline.citations  # the speech-translate gist
+    assert re.search(r"Russia|Belarus|Moscow|Eurasian|CIS|SCO", headline), headline
+    said = [brief.headline, *brief.lede, *brief.points]
+    texts = [c.text for c in said]
+    assert not any(re.match(r"good afternoon", x, re.I) for x in texts), texts
+    from videobrief import embeddings
+
+    vecs = embeddings.embed(texts)
+    for a in range(len(texts)):
+        for b in range(a + 1, len(texts)):
+            cos = float(vecs[a] @ vecs[b])
+            assert not near_duplicate(texts[a], texts[b], cos), (texts[a], texts[b], cos)
+    assert all(c.times for c in said)

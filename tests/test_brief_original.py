@@ -390,3 +390,26 @@ def test_seed_english_brief_is_grounded_in_the_original_with_a_complete_headline
     # Only segments with English (hand-written above, or English speech) are cited.
     with_english = {s.id for s in seed.segments if s.english or s.lang == "en"}
     assert _cited(brief) <= with_english
+
+
+def test_a_place_heard_misspelt_supports_its_english_and_an_absent_one_fails():
+    """The demo's «для Беларусов Рысиян»: speech-translate's "Belarus and Russia" is what was
+    said (the brief refused it as "name not in original: Russia"); America was not said."""
+    t = _segments(
+        (
+            "Сегодня мы подводим итоги года, святого праздника для Беларусов Рысиян.",
+            "Today we sum up the year, a holy holiday for Belarus and Russia.",
+        ),
+        (
+            "Министры обсудили вопросы безопасности в Евразии.",
+            "The ministers discussed security in Eurasia.",
+        ),  # fmt: skip
+    )
+    index = build_index(t)
+    good = Claim(text="The holy holiday for Belarus and Russia.", citations=(0,))
+    assert check_claim(good, index) is None
+    peoples = Claim(text="The holy holiday for Belarusians and Russians.", citations=(0,))
+    assert check_claim(peoples, index) is None
+    added = Claim(text="The holy holiday for Belarus and America.", citations=(0,))
+    reason = check_claim(added, index)
+    assert reason is not None and "name not in original: America" in reason, reason

@@ -236,3 +236,16 @@ def test_peoples_heard_with_capitals_are_not_persons():
     }
     assert not any("Беларус" in p or "Росиян" in p for p in people), people
     assert any("Москвин" in p for p in people) and any("Лукашенко" in p for p in people), people
+
+
+def test_a_people_heard_with_a_vowel_wrong_is_not_a_person():
+    """This session's demo heard «для Беларусов Рысиян» (ы for о): still two peoples, and
+    the alias table says which places they are."""
+    from videobrief.entities import aliases
+
+    seg = Segment(id=0, start=0.0, end=4.0, text="святого праздника для Беларусов Рысиян.")
+    found = find_entities(Transcript(id=VIDEO, source="p.srt", duration=4.0, segments=(seg,)))
+    assert not any(e.type == "PER" for e in found), found
+    assert aliases.mentioned(seg.text) == {"belarus", "russia"}
+    assert aliases.mentioned("Об этом сказал Иван Москвин") <= {"moscow"}
+    assert not aliases.mentioned("запасы газа и русло реки")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from videobrief.brief.index import Index
-from videobrief.brief.text import Unit, numbers, trim_fillers, words
+from videobrief.brief.text import Unit, near_duplicate, numbers, trim_fillers, words
 from videobrief.entities.match import names
 from videobrief.languages import is_cyrillic
 from videobrief.records import Claim, Quote
@@ -32,7 +32,7 @@ QUOTE_WORDS = (6, 45)
 _FIRST_PERSON = re.compile(r"\b(?:я|мы|нам|нас|наш\w*|i|we|our|us)\b", re.IGNORECASE)
 _CEREMONY = re.compile(
     r"спасибо|благодар|признательн|приветств|рад(?:ы)? видеть|thank|grateful|welcome"
-    r"|добр\w* (?:день|утро|вечер)|здравствуйте|good (?:morning|afternoon|evening)",
+    r"|gratitude|добр\w* (?:день|утро|вечер)|здравствуйте|good (?:morning|afternoon|evening)",
     re.IGNORECASE,
 )
 # A key point says something: fewer words than this is a greeting or a fragment.
@@ -101,6 +101,20 @@ def mmr(candidates: list[int], scores: dict[int, float], vectors: np.ndarray, k:
     return chosen
 
 
+# Speech-translate is the gist, not a faithful translation ("We are going to the next year"
+# for «Сегодня мы подводим итоги уходящего года»): its sentences rank below text translation.
+GIST_WEIGHT = 0.6
+
+
+def _gist(index: Index, segment_ids: tuple[int, ...]) -> bool:
+    """Does a sentence rest on speech-translate English?"""
+    return any(
+        index.segments[s].english_source == "speech-translate"
+        for s in segment_ids
+        if s in index.segments
+    )
+
+
 def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]]]:
     """Candidate sentence indices (best first), their scores, and the names each mentions."""
     base = centrality(index.vectors)
@@ -111,7 +125,10 @@ def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]
     # picks out news (names, numbers) among the central sentences.
     scale = len(base)
     scores = {
-        i: float(base[i] * scale) ** 0.5 * _prior(index.units[i], len(found[i])) for i in order
+        i: float(base[i] * scale) ** 0.5
+        * _prior(index.units[i], len(found[i]))
+        * (GIST_WEIGHT if _gist(index, index.units[i].segment_ids) else 1.0)
+        for i in order
     }
     order.sort(key=lambda i: -scores[i])
     return order, scores, found
@@ -198,17 +215,48 @@ def _greeting(text: str) -> bool:
 def _headline(
     index: Index, candidates: list[int], found: dict[int, list[str]], avoid: frozenset[str]
 ) -> list[Claim]:
-    """Headline candidates, best first: complete clauses with a verb (English), then the
-    other valid clauses. The brief shows the first that passes the grounding check."""
+    """Headline candidates, best first. Never ceremony (a greeting, thanks). First those that
+    carry news: a clause with a verb (English) that names a body, place or person, drawn from
+    the speaker's words or a text translation (speech-translate is a gist: "We are going to
+    the next year" was the demo's headline); then the other valid clauses. The brief shows the
+    first that passes the grounding check."""
+    return [claim for _, claim in _headline_units(index, candidates, found, avoid)]
+
+
+def _headline_units(
+    index: Index, candidates: list[int], found: dict[int, list[str]], avoid: frozenset[str]
+) -> list[tuple[int, Claim]]:
+    """`_headline`'s candidates, each with the sentence it was cut from."""
     units = index.units
-    claims = []
+    claims: list[tuple[int, Claim]] = []
     for i in dict.fromkeys(candidates):
+        if _CEREMONY.search(units[i].text):
+            continue
         text = headline_text(units[i], found.get(i) or names(units[i].text), avoid)
         if text:
-            claims.append(Claim(text=text, citations=units[i].segment_ids))
+            claims.append((i, Claim(text=text, citations=units[i].segment_ids)))
         if len(claims) >= HEADLINE_CANDIDATES:
             break
-    return sorted(claims, key=lambda c: not has_verb(c.text))
+
+    def value(item: tuple[int, Claim]) -> tuple[bool, bool, bool]:
+        claim = item[1]
+        return not has_verb(claim.text), not names(claim.text), _gist(index, claim.citations)
+
+    return sorted(claims, key=value)
+
+
+def _same(i: int, j: int, index: Index) -> bool:
+    units, vectors = index.units, index.vectors
+    return near_duplicate(units[i].text, units[j].text, float(vectors[i] @ vectors[j]))
+
+
+def _distinct(picked: list[int], index: Index) -> list[int]:
+    """`picked` without the sentences that repeat an earlier one (`near_duplicate`)."""
+    kept: list[int] = []
+    for i in picked:
+        if not any(_same(i, j, index) for j in kept):
+            kept.append(i)
+    return kept
 
 
 def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
@@ -216,10 +264,21 @@ def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     order, scores, found = rank(index)
     if not order:
         return Draft([], [], [], [])
-    picked = mmr(order, scores, index.vectors, 3 + max_points)
     units = index.units
-    lede_n = 3 if sum(units[i].words for i in picked[:2]) < 40 else 2
-    lede_ids = sorted(picked[:lede_n])
+    # A few spare picks: near-duplicates and greetings are dropped below.
+    picked = _distinct(mmr(order, scores, index.vectors, 3 + max_points + 4), index)
+    said = [
+        i for i in picked if units[i].words >= POINT_MIN_WORDS and not _greeting(units[i].text)
+    ] or picked
+    if len(units) > 1:
+        # The best headline is told once: its sentence leaves the lede (a headline that
+        # repeats the lede says nothing) and the lede tells the next ones.
+        best = _headline_units(index, [*said, *order], found, frozenset())
+        if best:
+            top = best[0][0]
+            said = [i for i in said if i != top and not _same(top, i, index)] or said
+    lede_n = 3 if sum(units[i].words for i in said[:2]) < 40 else 2
+    lede_ids = sorted(said[:lede_n])
     lede = [
         Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids) for i in lede_ids
     ]
@@ -228,11 +287,10 @@ def draft(index: Index, max_points: int = 5, max_quotes: int = 2) -> Draft:
     headlines = _headline(index, [*picked, *order], found, avoid)
     points = [
         Claim(text=trim_fillers(units[i].text), citations=units[i].segment_ids)
-        for i in picked[lede_n : lede_n + max_points]
-        if units[i].words >= POINT_MIN_WORDS and not _greeting(units[i].text)
+        for i in said[lede_n : lede_n + max_points]
     ]
     lo, hi = QUOTE_WORDS
-    used = set(picked[: lede_n + max_points])
+    used = set(picked[: lede_n + max_points]) | set(said[: lede_n + max_points])
     quotable = [i for i in order if i not in used and lo <= units[i].words <= hi]
     quotable.sort(key=lambda i: -scores[i] * (1.3 if _FIRST_PERSON.search(units[i].text) else 1))
     quotes = [_quote(units[i], index) for i in quotable[:max_quotes]]

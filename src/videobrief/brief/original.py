@@ -100,18 +100,6 @@ def _known(glossary: tuple[Term, ...]) -> tuple[KnownName, ...]:
     return tuple(sorted(out, key=lambda k: -len(k.english)))
 
 
-def _form_pattern(form: str) -> re.Pattern[str]:
-    """Whole words; acronyms and one-word forms by case ("US" is not "us"), longer forms in
-    any case (speech-translate writes "the united nations")."""
-    flags = re.IGNORECASE if " " in form and not form.isupper() else 0
-    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])", flags)
-
-
-@lru_cache(maxsize=4096)
-def _pattern(form: str) -> re.Pattern[str]:
-    return _form_pattern(form)
-
-
 def _lemmas(text: str) -> list[str]:
     return [t.lemma for t in aliases.tokens(text)]
 
@@ -140,7 +128,9 @@ class Original:
         tokens = aliases.tokens(self.text)
         self.lemmas = [t.lemma for t in tokens]
         self.stems = [aliases.fold(t.text)[:5] for t in tokens]
-        self.alias_ids = {a.id for _, _, a, _ in aliases.find(tokens, any_case=True)}
+        # Bodies and places by any form, and as speech recognition heard them («для Беларусов
+        # Рысиян» names Belarus and Russia).
+        self.alias_ids = set(aliases.mentioned(self.text))
         self.glossary = glossary
         ids = {s.id for s in segments}
         forms: list[str] = []
@@ -191,7 +181,7 @@ class Original:
             return next((n for n in ner_names(claim) if not self.evidence.has_name(n)), None)
         taken: list[tuple[int, int]] = []
         for known in _known(self.glossary):
-            for m in _pattern(known.english).finditer(claim):
+            for m in aliases.form_pattern(known.english).finditer(claim):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))

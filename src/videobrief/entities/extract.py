@@ -127,32 +127,42 @@ def _extract_ru(seg: Segment) -> list[Candidate]:
 
 
 def _demonym(text: str) -> bool:
-    """natasha tags some peoples' names as persons: «святого праздника для Беларусов Росиян»
-    (Whisper's capitals and spelling) became the person "Belarusov Rosiyan", and the
-    translation check then demanded that "name" in correct English ("Belarusians and
-    Russians"). A span is a people, not a person, when one word starts with the first six
-    letters of a place in the alias table and every other word is close to one (the speech
-    recogniser's «Росиян»). "Москвин" alone is close to «Москва» but shares no six letters, so
-    a surname stays a surname.
+    """natasha tags some peoples' names as persons: «святого праздника для Беларусов Рысиян»
+    (Whisper's capitals and spelling for «белорусов, россиян») became the person "Belarusov
+    Rysiyan", and the translation check then demanded that "name" in correct English
+    ("Belarusians and Russians"). A span is a people, not a person, when one word starts with
+    the first six letters of a place in the alias table and every word is a place or its
+    people up to a misspelling (`aliases.near`). "Москвин" alone is near «Москва» but shares
+    no six letters with it, so a surname stays a surname.
     """
-    from rapidfuzz import fuzz
-
-    places = _place_heads()
-    heads = [aliases.fold(w)[:6] for w in re.findall(r"\w+", text)]
-    if not heads or not any(h in places for h in heads if len(h) == 6):
+    heads = [aliases.fold(w) for w in re.findall(r"\w+", text)]
+    if not heads or not any(h[:6] in _place_heads() for h in heads if len(h) >= 6):
         return False
-    return all(max(fuzz.ratio(h, p) for p in places) >= 80 for h in heads)
+    return all(any(aliases.near(h, form) for form in _place_words()) for h in heads)
 
 
 @lru_cache(maxsize=1)
 def _place_heads() -> frozenset[str]:
-    """The first six letters of every Cyrillic place form in the alias table."""
+    """The first six letters of every one-word Cyrillic place form (not related words:
+    «москвич» would make «Москвин» a place)."""
     return frozenset(
         aliases.fold(form)[:6]
         for alias in aliases.table()
         if alias.type == "LOC"
         for form in alias.forms
-        if is_cyrillic(form) and len(form) >= 6
+        if is_cyrillic(form) and len(form) >= 6 and " " not in form
+    )
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> tuple[str, ...]:
+    """Every one-word Cyrillic place form and related word (its people, its adjective)."""
+    return tuple(
+        form
+        for alias in aliases.table()
+        if alias.type == "LOC"
+        for form in (*alias.forms, *alias.related)
+        if is_cyrillic(form) and " " not in form
     )
 
 

