@@ -21,7 +21,7 @@ from videobrief.glossary import Term
 from videobrief.llm import ChatClient
 from videobrief.records import Brief, Claim, Rejected, Transcript
 
-BRIEF_VERSION = "brief-v1"
+BRIEF_VERSION = "brief-v2"
 
 
 @dataclass(frozen=True)

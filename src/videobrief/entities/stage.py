@@ -17,7 +17,7 @@ from videobrief.entities.extract import extract
 from videobrief.entities.merge import merge
 from videobrief.records import Entity, Transcript
 
-VERSION = "1"
+VERSION = "2"
 CHUNK = 25  # segments between progress reports
 
 
