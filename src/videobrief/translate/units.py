@@ -215,7 +215,7 @@ def _rescue(tried: Segment, rescued: Segment | None, fallback: Backend | None) -
     flags = tuple(f for f in tried.flags if f.startswith(_TRACK_FLAGS) and f not in _ENDED)
     flags += (f"english:fallback:{fallback.source}",)
     flags += tuple(f for f in rescued.flags if f.startswith(_TRACK_FLAGS) and f not in flags)
-    if _failed(rescued):
+    if _failed(rescued) and (tried.english or not rescued.english):
         flags += ("english:unverified",) if "english:unverified" not in flags else ()
         return tried.model_copy(update={"flags": _own_flags(tried) + flags})
     return rescued.model_copy(update={"flags": _own_flags(rescued) + flags})
