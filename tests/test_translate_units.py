@@ -130,3 +130,11 @@ def test_a_rerun_replaces_the_previous_english_flags():
     first = units.translate_units(DEMO[4:6], table, validator=Validator(min_ratio=0.1))
     again = units.translate_units(first, table, validator=Validator(min_ratio=0.1))
     assert [s.flags for s in again] == [s.flags for s in first]
+
+
+def test_no_backend_tries_nothing_and_flags_nothing():
+    out = units.translate_units(DEMO, None, validator=Validator())
+    assert [s.english for s in out][0] == DEMO[0].text
+    assert all(
+        s.english is None and s.flags == d.flags for s, d in zip(out[1:], DEMO[1:], strict=True)
+    )

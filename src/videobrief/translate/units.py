@@ -167,6 +167,8 @@ def translate_units(
 ) -> list[Segment]:
     """`track.translate_segments` over sentence units, then segment by segment where a unit
     failed, then the fallback for what is left (see the module docstring)."""
+    if backend is None:  # `--translate none`: English segments get their copy, nothing is tried
+        return translate_segments(segments, None, audio, None, glossary, validator)
     groups = join(segments)
     first = translate_segments(
         [g.segment for g in groups], backend, audio, None, glossary, validator
