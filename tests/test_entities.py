@@ -249,3 +249,13 @@ def test_a_people_heard_with_a_vowel_wrong_is_not_a_person():
     assert aliases.mentioned(seg.text) == {"belarus", "russia"}
     assert aliases.mentioned("Об этом сказал Иван Москвин") <= {"moscow"}
     assert not aliases.mentioned("запасы газа и русло реки")
+
+
+def test_a_transliterated_phrase_is_no_english_name_for_the_prompt(seed):
+    """«Минская международная конференция» is in the seed; "Minskaya mezhdunarodnaya
+    konferentsiya" must reach neither the prompt nor the validator. Persons keep theirs."""
+    conference = [e for e in seed.entities if e.name.startswith("Минская")]
+    assert conference and conference[0].name_en.startswith("Minskaya")
+    pairs = dict(names_for_prompt(seed.entities))
+    assert not any(v.startswith("Minskaya") for v in pairs.values())
+    assert any(v.endswith("Lukashenko") for v in pairs.values())

@@ -99,3 +99,16 @@ def test_an_amx_build_is_warned_about_and_this_build_has_no_amx():
     assert amx_warning(info) is None
     warned = amx_warning(info.replace("LLAMAFILE", "AMX_INT8 = 1 | LLAMAFILE"))
     assert warned and AMX_REBUILD in warned
+
+
+def test_a_word_to_avoid_is_kept_out_of_the_real_models_answer(chat):
+    """The retry's steer (`avoid`): a one-token word is banned; a longer word is not, since
+    its first token may begin a word the answer needs."""
+    messages = [
+        {"role": "system", "content": prompt.SYSTEM},
+        {"role": "user", "content": "Министры встретились в Москве."},
+    ]
+    assert "Moscow" in chat(messages, 30)
+    steered = chat(messages, 30, avoid=("Moscow",))
+    assert steered.strip() and "Moscow" not in steered, steered
+    assert chat.bans(("Moscow",)) and chat.bans(("Belarusians",)) == {}

@@ -13,7 +13,7 @@ from videobrief.records import Segment
 from videobrief.translate import prompt
 from videobrief.translate.bundled import ChatTranslator
 from videobrief.translate.track import translate_segments
-from videobrief.translate.validate import Validator
+from videobrief.translate.validate import Validator, invented_words
 
 
 def _seg(i: int, text: str) -> Segment:
@@ -23,7 +23,7 @@ def _seg(i: int, text: str) -> Segment:
 def _echo(seen: list):
     """A planted model that answers "EN(<user turn>)" and records every call's messages."""
 
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         seen.append(messages)
         return f"EN({messages[-1]['content'][:20]})"
 
@@ -31,7 +31,7 @@ def _echo(seen: list):
 
 
 def test_an_endpoint_that_times_out_is_recorded_and_the_segment_flagged():
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         raise TimeoutError("read timed out")
 
     translator = ChatTranslator(complete, source="llm")
@@ -44,7 +44,7 @@ def test_an_endpoint_that_times_out_is_recorded_and_the_segment_flagged():
 def test_labels_quotes_and_notes_are_cut_and_an_empty_answer_is_no_answer():
     answers = iter(['Translation: "Ministers met in Minsk."\n\nNote: Minsk is a city.', "  "])
 
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         return next(answers)
 
     segs = [_seg(0, "Министры встретились в Минске."), _seg(1, "Добрый день, коллеги.")]
@@ -100,7 +100,7 @@ def test_an_answer_failing_the_check_is_retried_at_once_in_place_of_its_turn():
     seen: list = []
     answers = iter(["Ministers met in Minsk.", "In 2024.", "In 2024 and 2026.", "Good day."])
 
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         seen.append(messages)
         return next(answers)
 
@@ -148,7 +148,7 @@ def test_a_3000_character_segment_is_split_into_turns_and_joined():
     text = (sentence * 45)[:3000]
     calls = []
 
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         calls.append(len(messages[-1]["content"]))
         return "Ministers discussed security."
 
@@ -158,7 +158,7 @@ def test_a_3000_character_segment_is_split_into_turns_and_joined():
 
 
 def test_an_empty_and_a_numbers_only_segment_never_reach_the_model():
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         raise AssertionError("the model was asked")
 
     segs = [_seg(0, "   "), _seg(1, "2024 — 2026, 80")]
@@ -183,7 +183,7 @@ class Speech:
 def test_a_retried_answer_that_fails_again_goes_to_the_fallback_without_a_third_ask():
     calls: list = []
 
-    def complete(messages, max_tokens):
+    def complete(messages, max_tokens, avoid=()):
         calls.append(messages)
         return "In 2024."  # loses 2026 both times
 
@@ -200,3 +200,34 @@ def test_a_retried_answer_that_fails_again_goes_to_the_fallback_without_a_third_
         "rejected",
         "fallback",
     ]
+
+
+def test_a_retry_may_not_write_again_what_the_rejected_answer_invented():
+    """«общих евразийских объединений» answered "the common European Union": the retry is
+    sent the invented words to avoid."""
+    asked: list = []
+    answers = iter(["We worked on the platforms of the common European Union.", "Eurasian."])
+
+    def complete(messages, max_tokens, avoid=()):
+        asked.append(tuple(avoid))
+        return next(answers)
+
+    seg = _seg(0, "Мы интенсивно сотрудничали на площадках общих евразийских объединений.")
+    translator = ChatTranslator(complete, check=Validator().check)
+    translator.translate([seg], None, [seg])
+    assert asked[0] == () and {"EU", "European", "Europe"} <= set(asked[1])
+    assert "invented-place:Europe" in translator.rejected[0][1]
+
+
+def test_invented_words_are_the_offending_words_of_the_answer_only():
+    english = "Talks in Europe with the European Union, and with Russia."
+    assert set(invented_words(english, ("invented-place:Europe",))) == {
+        "Europe",
+        "European",
+        "Europeans",
+    }
+    # every spelling of the body, also the one this answer did not use
+    assert set(invented_words(english, ("invented-name:EU",))) == {"EU", "European"}
+    assert "West" in invented_words("The West said.", ("invented-name:the West",))
+    assert "the" not in invented_words("The West said.", ("invented-name:the West",))
+    assert invented_words(english, ("lost-name:CSTO", "numbers:80")) == ()

@@ -308,3 +308,25 @@ def test_speech_translate_adding_a_people_is_invented():
         "as, in addition to the Union state."
     )
     assert "invented-name:Russia" in validator.check(original, answer).reasons
+
+
+LUKASHENKO = ("Александр Григорьевич Лукашенко", "Aleksandr Grigoryevich Lukashenko")
+
+
+@pytest.mark.parametrize(
+    "english, lost",
+    [
+        ("President Alexander Lukashenko said so.", False),
+        ("President Aleksandr Lukashenka said so.", False),  # a letter off
+        ("The president said so.", True),
+    ],
+)
+def test_a_long_name_is_kept_by_one_of_its_words_spelt_nearly(english, lost):
+    v = Validator(names=dict([LUKASHENKO]))
+    reasons = v.check("Президент Александр Григорьевич Лукашенко так сказал.", english).reasons
+    assert any(r.startswith("lost-name:") for r in reasons) is lost, reasons
+
+
+def test_an_acronym_is_still_kept_only_by_its_forms():
+    v = Validator(glossary=GLOSSARY)
+    assert "lost-name:CIS" in v.check("ОДКБ, СНГ и ШОС", "the CSTO, the Union and the SCO").reasons

@@ -34,15 +34,30 @@ def names_for_prompt(entities: tuple[Entity, ...] | list[Entity]) -> list[tuple[
     Each entity gives its name and every other form it was said in, so the translator sees
     «Белоруссия» → "Belarus" as well as «Беларусь» → "Belarus". Pairs whose two sides are equal
     say nothing and are dropped.
+
+    An organisation or place of several words whose English name is only its transliteration
+    is left out: «Минская международная конференция» = "Minskaya mezhdunarodnaya
+    konferentsiya" is no English name. In the prompt it made the model write that; in the
+    validator it rejected every correct "Minsk International Conference" (12 rejections on
+    the seed page). A person's transliteration is their English name and stays.
     """
     pairs: dict[tuple[str, str], None] = {}
     for ent in entities:
-        if ent.type == "DATE":
+        if ent.type == "DATE" or _transliterated_phrase(ent):
             continue
         for name in (ent.name, *ent.aliases):
             if fold(name) != fold(ent.name_en):
                 pairs[(name, ent.name_en)] = None
     return list(pairs)
+
+
+def _transliterated_phrase(ent: Entity) -> bool:
+    """A non-person name of several words whose English name is its transliteration."""
+    import iuliia
+
+    if ent.type == "PER" or " " not in ent.name.strip():
+        return False
+    return fold(ent.name_en) == fold(iuliia.WIKIPEDIA.translate(ent.name))
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "господин", "госпожа", "товарищ"}

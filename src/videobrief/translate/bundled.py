@@ -22,9 +22,12 @@ from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate import prompt
 from videobrief.translate.model import amx_warning, assemble
-from videobrief.translate.validate import Verdict
+from videobrief.translate.validate import Verdict, invented_words
 
-Complete = Callable[[list[dict[str, str]], int], str]
+# (messages, max_tokens, avoid) -> answer. `avoid`: words the answer may not contain (a
+# retry's invented names, see `validate.invented_words`); a `complete` that cannot steer its
+# tokens ignores them and leaves the judging to the validator.
+Complete = Callable[[list[dict[str, str]], int, Sequence[str]], str]
 
 
 @dataclass
@@ -83,11 +86,17 @@ class LlamaChat:
             raise VideobriefError(f"cannot load translation model {path}: {exc}") from exc
         self.usage = Usage()
 
-    def __call__(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+    def __call__(
+        self, messages: list[dict[str, str]], max_tokens: int, avoid: Sequence[str] = ()
+    ) -> str:
         t0 = time.perf_counter()
         before = self._perf()
         out = self.llm.create_chat_completion(
-            messages=messages, temperature=0.0, max_tokens=max_tokens, seed=0
+            messages=messages,
+            temperature=0.0,
+            max_tokens=max_tokens,
+            seed=0,
+            logit_bias=self.bans(avoid) or None,
         )
         after = self._perf()
         self.usage.seconds += time.perf_counter() - t0
@@ -101,6 +110,22 @@ class LlamaChat:
             self.usage.generated += max(0, after[2] - before[2])
             self.usage.gen_ms += max(0.0, after[3] - before[3])
         return out["choices"][0]["message"]["content"] or ""
+
+    def bans(self, words: Sequence[str]) -> dict[int, float]:
+        """A logit bias that keeps `words` out of the answer: each word that is one token
+        (with or without its leading space, as written or in lower case) gets -100.
+
+        Only whole-word tokens are banned: the first token of a longer word may begin a word
+        the answer needs (" Eur" is also "Eurasian").
+        """
+        bias: dict[int, float] = {}
+        for word in words:
+            for form in {word, word.lower()}:
+                for text in (" " + form, form):
+                    tokens = self.llm.tokenize(text.encode(), add_bos=False, special=False)
+                    if len(tokens) == 1:
+                        bias[tokens[0]] = -100.0
+        return bias
 
     def _perf(self) -> tuple[int, float, int, float] | None:
         """llama.cpp's counters: prompt tokens evaluated, their ms, tokens generated, their ms."""
@@ -183,18 +208,22 @@ class ChatTranslator:
             if not retry:
                 self._follow(before.get(seg.id))
             turns = [self._user(part) for part in prompt.pieces(seg.text)]
+            avoid: tuple[str, ...] = ()
             if retry:
-                note = prompt.retry_note(self.hints.pop(seg.id, ()))
-                turns = [user + note for user in turns]
+                hints = self.hints.pop(seg.id, ())
+                turns = [user + prompt.retry_note(hints) for user in turns]
+                avoid = invented_words(self._answered[seg.id][1], hints)
             history = list(self._turns)
-            answers = [self._turn(user, retry, seg.id) for user in turns]
+            answers = [self._turn(user, retry, seg.id, avoid=avoid) for user in turns]
             if self.check is not None and not retry and len(turns) == 1 and answers[0]:
-                reasons = self.check(seg.text, prompt.clean_answer(answers[0])).reasons
+                rejected = prompt.clean_answer(answers[0])
+                reasons = self.check(seg.text, rejected).reasons
                 if reasons:
-                    self.rejected[seg.id] = (prompt.clean_answer(answers[0]), reasons)
+                    self.rejected[seg.id] = (rejected, reasons)
                     self._turns = history  # the rejected turn is replaced, not kept
                     turns = [turns[0] + prompt.retry_note(reasons)]
-                    answers = [self._turn(turns[0], False, seg.id, "retry")]
+                    avoid = invented_words(rejected, reasons)
+                    answers = [self._turn(turns[0], False, seg.id, "retry", avoid)]
             if all(answers):
                 out[seg.id] = " ".join(prompt.clean_answer(a) for a in answers)
                 self._answered[seg.id] = (turns[-1], answers[-1])
@@ -213,10 +242,18 @@ class ChatTranslator:
             return
         self._turns = [self._answered[previous]] if previous in self._answered else []
 
-    def _turn(self, user: str, retry: bool, seg_id: int = -1, phase: str = "") -> str:
+    def _turn(
+        self,
+        user: str,
+        retry: bool,
+        seg_id: int = -1,
+        phase: str = "",
+        avoid: Sequence[str] = (),
+    ) -> str:
         """One chat call; "" on error (the track falls back for that segment).
 
-        `retry`: the track's retry, with no history and not kept as history.
+        `retry`: the track's retry, with no history and not kept as history. `avoid`: words
+        the answer may not write (what a rejected answer invented).
         """
         history = [] if retry else self._turns
         messages = [{"role": "system", "content": prompt.SYSTEM}]
@@ -228,7 +265,7 @@ class ChatTranslator:
         usage: Usage | None = getattr(self.complete, "usage", None)
         before = replace(usage) if usage is not None else None
         try:
-            answer = self.complete(messages, budget)
+            answer = self.complete(messages, budget, avoid)
         except Exception as exc:  # an endpoint timeout, a llama error: these fall back
             self.errors.append(f"{type(exc).__name__}: {exc}")
             return ""
