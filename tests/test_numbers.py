@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from videobrief.numbers import missing_numbers, number_values, numbers_in, ranges_in
+from videobrief.numbers import missing_numbers, number_values, numbers_in, ranges_in, roman_values
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,12 @@ def test_mentions_carry_positions():
     text = "итоги 2024 года"
     (m,) = numbers_in(text)
     assert text[m.start : m.end] == m.text == "2024"
+
+
+def test_a_roman_numeral_keeps_its_number_and_a_lone_i_is_no_number():
+    assert (
+        missing_numbers("в связи с окончанием Второй мировой войны", "the end of World War II")
+        == set()
+    )
+    assert missing_numbers("Второй мировой войны", "the World War") == {2.0}
+    assert roman_values("I said XIV and XXXIX") == {14.0, 39.0}

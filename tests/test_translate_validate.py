@@ -15,7 +15,7 @@ import pytest
 from videobrief.glossary import Term
 from videobrief.records import Segment
 from videobrief.translate.track import translate_segments
-from videobrief.translate.validate import Validator
+from videobrief.translate.validate import Validator, mentions
 
 GLOSSARY = (
     Term("ОДКБ", "CSTO"),
@@ -330,3 +330,26 @@ def test_a_long_name_is_kept_by_one_of_its_words_spelt_nearly(english, lost):
 def test_an_acronym_is_still_kept_only_by_its_forms():
     v = Validator(glossary=GLOSSARY)
     assert "lost-name:CIS" in v.check("ОДКБ, СНГ и ШОС", "the CSTO, the Union and the SCO").reasons
+
+
+def test_a_one_word_name_is_not_mentioned_by_a_longer_word_it_begins():
+    """«Секреты» (a name in the seed) and «секретариатом»: five letters agree, the word does not."""
+    assert mentions("между секретариатом ОДКБ", "Секреты") is False
+    assert mentions("на Минской конференции", "Минск") is True
+    v = Validator(names={"Секреты": "Sekrety"})
+    assert v.check(
+        "между секретариатом ОДКБ и центром", "between the CSTO secretariat and the centre"
+    ).ok
+
+
+def test_a_body_named_in_another_word_order_is_kept():
+    v = Validator()
+    original = "снижение поддержки в Генеральной Ассамблее ООН"
+    assert v.check(original, "lower support in the General Assembly of the UN").ok
+
+
+def test_eurasia_does_not_mention_the_eurasian_economic_union():
+    from videobrief.entities import aliases
+
+    assert "eaeu" not in aliases.mentioned("безопасности и стабильности в Евразии.")
+    assert "eaeu" in aliases.mentioned("в ЕврАзЭС и в Евразийском экономическом союзе")

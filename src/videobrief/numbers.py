@@ -384,12 +384,31 @@ def ranges_in(text: str) -> list[tuple[float, float]]:
     return out
 
 
+_ROMAN = re.compile(r"(?<![\w-])(X{0,3})(IX|IV|V?I{0,3})(?![\w-])")
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10}
+
+
+def roman_values(text: str) -> set[float]:
+    """Roman numerals II … XXXIX written as words: «Второй мировой войны» is "World War II".
+
+    A lone "I", "V" or "X" is not taken (a pronoun, a letter)."""
+    out: set[float] = set()
+    for m in _ROMAN.finditer(text):
+        word = m.group(0)
+        if len(word) < 2:
+            continue
+        values = [_ROMAN_DIGITS[c] for c in word]
+        total = sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+        out.add(float(total))
+    return out
+
+
 def missing_numbers(original: str, translation: str, *, lenient_below: float = 2) -> set[float]:
     """Values `original` mentions that `translation` does not.
 
     Spelled numbers below `lenient_below` ("один", "первый" as "a", "the") are not required:
     translations legitimately render them as articles.
     """
-    have = number_values(translation)
+    have = number_values(translation) | roman_values(translation)
     need = {m.value for m in numbers_in(original) if not (m.spelled and m.value < lenient_below)}
     return {v for v in need if v not in have}

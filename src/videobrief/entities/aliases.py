@@ -166,11 +166,14 @@ def near(word: str, form: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _heads() -> tuple[tuple[str, Alias], ...]:
-    """One-word Cyrillic forms and related words (not acronyms) to match tolerantly."""
+    """One-word Cyrillic forms and related words (not acronyms) to match tolerantly.
+
+    An acronym is any form with two capitals: «ЕврАзЭС» too, which `near` found in «Евразии»
+    (so a line about Eurasia "lost" the Eurasian Economic Union)."""
     out = []
     for alias in table():
         for form in (*alias.forms, *alias.related):
-            if has_cyrillic(form) and " " not in form and not form.isupper():
+            if has_cyrillic(form) and " " not in form and sum(c.isupper() for c in form) < 2:
                 out.append((form, alias))
     return tuple(out)
 
