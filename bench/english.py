@@ -151,6 +151,7 @@ def pipeline_child(source: str, data_dir: str) -> None:
         cache_dir=CACHE,
         english=EnglishOptions(glossary=terms),
         cpu_threads=2,
+        release_models=True,  # as `videobrief run FILE` does
     )
     store = Store.open(Path(data_dir))
     first: dict[str, float] = {}
@@ -163,16 +164,24 @@ def pipeline_child(source: str, data_dir: str) -> None:
         last[event.stage] = now
         rss[event.stage] = max(rss.get(event.stage, 0.0), rss_mb())
 
+    # The stage's own model's counts: the model itself is freed after the English stage (and
+    # calling load_bundled here would load a second copy: the 5.6 GB of an earlier bench), so
+    # only its `Usage` is kept, as the stage loads it.
+    from videobrief.stages import english as english_stage
+
+    usages = []
+    stage_chat = english_stage.bundled_chat
+
+    def keep_usage(ctx):
+        chat = stage_chat(ctx)
+        usages.append(chat.usage)
+        return chat
+
+    english_stage.bundled_chat = keep_usage
     t0 = time.perf_counter()
     result = process(Path(source), store, config, on_event)
     total = time.perf_counter() - t0
-    # The stage's own model, from the runner's per-process cache: calling load_bundled here
-    # would load a second copy (that was the 5.6 GB of the last bench).
-    from videobrief import runner
-    from videobrief.translate.bundled import LlamaChat
-
-    chats = [m for m in runner._models.values() if isinstance(m, LlamaChat)]
-    chat = chats[0].usage if chats else None
+    chat = usages[0] if usages else None
     segs = result.transcript.segments
     details = {
         "english": [[s.id, s.english_source, s.english] for s in segs],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from videobrief import runner
 from videobrief.english import EnglishOptions
 from videobrief.glossary import load_glossary
 from videobrief.pipeline import RunConfig, process
@@ -22,9 +23,12 @@ def test_no_demo_brief_statement_rests_on_english_that_failed_validation(tmp_pat
         data_dir=tmp_path / "data",
         cache_dir=model_cache,
         english=EnglishOptions(glossary=terms),
+        release_models=True,  # as `videobrief run FILE`
     )
     store = Store.open(tmp_path / "data")
     result = process(EXAMPLES / "demo.mp4", store, config, lambda e: None)
+    # each model freed after its last stage: none of the stages' models outlive the run
+    assert not [k for k in runner._models if k[0] in ("whisper", "llm-bundled", "speaker-encoder")]
     segs = {s.id: s for s in result.transcript.segments}
     brief = result.brief
     assert brief is not None and brief.language == "en"

@@ -192,7 +192,13 @@ def run(
     speakers_options = replace(
         config.options["speakers"], voices=store.known_voices(speaker_encoder)
     )
-    config = replace(config, options={**config.options, "speakers": speakers_options})
+    # One input: each model is freed after its last stage, so the 1.2 GB translation model
+    # is gone before the brief and the index load theirs. Several inputs keep them for reuse.
+    config = replace(
+        config,
+        options={**config.options, "speakers": speakers_options},
+        release_models=len(inputs) == 1,
+    )
     worst = 0
     bar = _Bar()
     with bar.progress:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -92,9 +92,12 @@ class SpeechTranslate:
     loop ("of the year of the year …").
     """
 
-    model: WhisperModel
+    model: WhisperModel | None
     beam_size: int = 5
     source: str = "speech-translate"
+    # Or loaded at the first segment that needs it: as the LLM's fallback, Whisper is asked
+    # only after every LLM attempt, so a one-source run loads it once the LLM is freed.
+    load: Callable[[], WhisperModel] | None = None
 
     def translate(
         self,
@@ -103,6 +106,10 @@ class SpeechTranslate:
         context: Sequence[Segment] = (),
     ) -> dict[int, str]:
         if audio is None:
+            return {}
+        if self.model is None and self.load is not None:
+            self.model = self.load()
+        if self.model is None:
             return {}
         out: dict[int, str] = {}
         for seg in segments:
@@ -359,9 +366,13 @@ def make_backend(
     cache_dir: Path | None = None,
     threads: int = 2,
     chat: object | None = None,
+    load_whisper: Callable[[], WhisperModel] | None = None,
 ) -> tuple[EnglishBackend | None, EnglishBackend | None]:
-    """(backend, fallback) for the options; the fallback is speech-translate when possible."""
-    speech = SpeechTranslate(model, opts.beam_size) if model is not None else None
+    """(backend, fallback) for the options; the fallback is speech-translate when possible
+    (Whisper given as `model`, or as `load_whisper` to load it when first needed)."""
+    speech = None
+    if model is not None or load_whisper is not None:
+        speech = SpeechTranslate(model, opts.beam_size, load=load_whisper)
     if opts.backend == "none":
         return None, None
     if opts.backend == "llm-bundled":

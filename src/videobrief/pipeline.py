@@ -54,6 +54,7 @@ class RunConfig:
     brief: BriefOptions = BriefOptions()
     options: dict[str, Any] = field(default_factory=dict)
     embed: bool = True  # fill the meaning-search index after the run
+    release_models: bool = False  # free each model after its last stage (a one-source run)
 
     def run_settings(self) -> RunSettings:
         """The runner's view: options by stage name (the English stage uses speech's model)."""
@@ -64,7 +65,7 @@ class RunConfig:
             "brief": self.brief,
             **self.options,
         }
-        return RunSettings(self.cache_dir, self.cpu_threads, stage_options)
+        return RunSettings(self.cache_dir, self.cpu_threads, stage_options, self.release_models)
 
 
 def process(

@@ -19,6 +19,9 @@ store writes stay here either way, so a rerun skips the same stages under both.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import threading
 import time
 from collections import Counter
@@ -87,6 +90,41 @@ def shared_model(key: tuple, loader: Callable[[], T]) -> T:
         return _models[key]
 
 
+def release_models(families: set[str] | frozenset[str]) -> list[tuple]:
+    """Drop the cached models whose key starts with one of `families`; the keys dropped.
+
+    Why: the models of a one-source run add up (Whisper, the speaker encoder, the 1.2 GB
+    translation model, the encoders of the brief and the index), while each is needed by one
+    or two stages. Freed after their last stage, they are not all resident at the end of the
+    run. A model with a `close` method is closed (its native memory freed even while some
+    backend still holds the object). Freed memory goes back to the system (`malloc_trim`), or
+    RSS would not fall.
+    """
+    with _models_lock:
+        gone = [key for key in _models if key and key[0] in families]
+        dropped = [_models.pop(key) for key in gone]
+    for model in dropped:  # native memory (llama.cpp) goes now, even if a backend holds it
+        close = getattr(model, "close", None)
+        if callable(close):
+            close()
+    del dropped
+    if gone:
+        gc.collect()
+        _trim()
+    return gone
+
+
+def _loaded_families() -> frozenset[str]:
+    with _models_lock:
+        return frozenset(key[0] for key in _models if key)
+
+
+def _trim() -> None:
+    """Return freed heap pages to the system (glibc); a no-op where there is no glibc."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def model_loads() -> dict[tuple, int]:
     """How many times each model was loaded in this process (1 each, when reuse works)."""
     with _models_lock:
@@ -108,6 +146,9 @@ class StageContext:
     stage: Stage
     on_event: OnEvent
     device: str = "cpu"
+    # set by a run that releases models: the families later stages of the source's plan
+    # name, which `done_with` keeps; None (a batch, a Ray actor) keeps everything
+    keep: frozenset[str] | None = None
 
     def progress(self, done: float, total: float, unit: str = "s", note: str = "") -> None:
         self.on_event(
@@ -116,6 +157,10 @@ class StageContext:
 
     def model(self, key: tuple, loader: Callable[[], T]) -> T:
         return shared_model(key, loader)
+
+    def done_with(self, key: tuple) -> None:
+        if self.keep is not None and key and key[0] not in self.keep:
+            release_models({key[0]})
 
 
 # -- where a stage runs ----------------------------------------------------------------------
@@ -204,9 +249,22 @@ class RunSettings:
     cache_dir: Path
     threads: int = 2
     options: Mapping[str, Any] | None = None  # stage name -> options; missing = defaults
+    # Free each model family after the last stage of this source's plan that uses it: for a
+    # one-source run (the CLI's `run FILE`). A batch or the web worker keeps its models for
+    # the next source.
+    release_models: bool = False
 
-    def context(self, video_id: str, source: str, stage: Stage, on_event: OnEvent) -> StageContext:
-        return StageContext(video_id, self.cache_dir, self.threads, source, stage, on_event)
+    def context(
+        self,
+        video_id: str,
+        source: str,
+        stage: Stage,
+        on_event: OnEvent,
+        keep: frozenset[str] | None = None,
+    ) -> StageContext:
+        return StageContext(
+            video_id, self.cache_dir, self.threads, source, stage, on_event, keep=keep
+        )
 
     def options_for(self, stage: Stage) -> Any:
         given = (self.options or {}).get(stage.name)
@@ -322,19 +380,28 @@ class _Job:
         if stage.persisted:
             self._register()
         lineage = self._lineage_of(stage, inputs)
+        needed = self._needed_after(stage)
+        keep = needed if self.settings.release_models else None  # for `done_with`
         values = execute_stage(
             stage,
             inputs,
             self.settings.options_for(stage),
             lineage,
             self.store,
-            self.settings.context(self.video_id, self.name, stage, self.on_event),
+            self.settings.context(self.video_id, self.name, stage, self.on_event, keep),
             self.dispatch,
             on_bad_input=lambda reason: self._forget_or_fail(stage, lineage[stage.name], reason),
         )
         for artifact, value in values.items():
             self.memory[artifact] = (lineage, value)
         self.ran.append(stage.name)
+        if self.settings.release_models:
+            release_models(_loaded_families() - needed)
+
+    def _needed_after(self, stage: Stage) -> frozenset[str]:
+        """The model families the stages after `stage` in this source's plan name."""
+        later = self.stages[self.stages.index(stage) + 1 :] if stage in self.stages else ()
+        return frozenset(family for s in later for family in s.models)
 
     def _register(self) -> None:
         """Make sure the video row exists before its first stage row (hidden until done)."""

@@ -58,6 +58,10 @@ class Context(Protocol):
     def model(self, key: tuple, loader: Callable[[], T]) -> T:
         """The object `loader()` returns, loaded once per process for this `key`."""
 
+    def done_with(self, key: tuple) -> None:
+        """This stage will not use the model under `key` again for this source: a run that
+        frees models (`RunSettings.release_models`) frees it now if no later stage needs it."""
+
 
 RunFn = Callable[[Mapping[str, Any], Any, Context], dict[str, Any]]
 
@@ -77,6 +81,9 @@ class Stage:
     heavy: bool = False
     assigns: tuple[str, ...] = ()
     label: str = ""  # human name for progress displays ("English track")
+    # Model families it loads through `Context.model` (the first item of their keys). A run
+    # that asks (`RunSettings.release_models`) frees every loaded model no later stage names.
+    models: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = {*self.requires, *self.optional, *self.produces} - ARTIFACTS.keys()

@@ -21,10 +21,13 @@ from videobrief.translate.bundled import LlamaChat
 from videobrief.translate.model import assemble
 
 
+def chat_key(ctx: Context) -> tuple:
+    return ("llm-bundled", str(ctx.cache_dir), ctx.threads)
+
+
 def bundled_chat(ctx: Context) -> LlamaChat:
     """The bundled translation model, assembled once into the cache and loaded once."""
-    key = ("llm-bundled", str(ctx.cache_dir), ctx.threads)
-    return ctx.model(key, lambda: LlamaChat(assemble(ctx.cache_dir), ctx.threads))
+    return ctx.model(chat_key(ctx), lambda: LlamaChat(assemble(ctx.cache_dir), ctx.threads))
 
 
 def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dict[str, Any]:
@@ -37,10 +40,23 @@ def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dic
     needed = any(s.lang != "en" and s.text.strip() for s in transcript.segments)
     backend_name = options.backend if needed else "none"
     needs_whisper = backend_name == "speech" or (audio is not None and backend_name != "none")
-    model = whisper(ctx, options.whisper_model) if needs_whisper else None
     chat = bundled_chat(ctx) if backend_name == "llm-bundled" else None
+
+    def load_whisper() -> Any:
+        """Whisper for speech-translate, asked for after every LLM attempt (the fallback):
+        the LLM is done by then, so a one-source run frees it first (`LlamaChat.close`) and
+        the two models are never resident together (peak RSS)."""
+        if backend_name == "llm-bundled":
+            ctx.done_with(chat_key(ctx))
+        return whisper(ctx, options.whisper_model)
+
     backend, fallback = make_backend(
-        replace(options, backend=backend_name), model, ctx.cache_dir, ctx.threads, chat
+        replace(options, backend=backend_name),
+        None,
+        ctx.cache_dir,
+        ctx.threads,
+        chat,
+        load_whisper=load_whisper if needs_whisper else None,
     )
     todo = sum(1 for s in transcript.segments if s.lang != "en")
     ctx.progress(0, todo, "segment")
@@ -53,6 +69,7 @@ def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dic
 
 STAGE = Stage(
     name="english",
+    models=("llm-bundled",),  # Whisper too, but loaded late (`load_whisper`): not kept for it
     label="English track",
     requires=("transcript",),
     optional=("audio",),

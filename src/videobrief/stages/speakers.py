@@ -44,6 +44,7 @@ def run(inputs: Mapping[str, Any], options: SpeakersOptions, ctx: Context) -> di
 
 STAGE = Stage(
     name="speakers",
+    models=("speaker-encoder",),
     label="speakers",
     requires=("transcript",),
     optional=("audio",),

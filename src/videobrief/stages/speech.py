@@ -17,7 +17,10 @@ def whisper(ctx: Context, name: str) -> Any:
     """The Whisper model `name`, loaded once per process (shared with the English stage), on
     the worker's device (a Ray actor holding a GPU runs it on "cuda")."""
     key = ("whisper", name, str(ctx.cache_dir), ctx.threads, ctx.device)
-    return ctx.model(key, lambda: load_model(name, str(ctx.cache_dir), ctx.threads, ctx.device))
+    # `__wrapped__`: past load_model's own lru_cache, so the runner's cache is the only owner
+    # and a run that releases the model frees it.
+    load = load_model.__wrapped__
+    return ctx.model(key, lambda: load(name, str(ctx.cache_dir), ctx.threads, ctx.device))
 
 
 def run(inputs: Mapping[str, Any], options: SpeechOptions, ctx: Context) -> dict[str, Any]:
@@ -39,6 +42,7 @@ def run(inputs: Mapping[str, Any], options: SpeechOptions, ctx: Context) -> dict
 
 STAGE = Stage(
     name="speech",
+    models=("whisper",),
     label="speech",
     requires=("source", "media", "audio"),
     produces=("transcript",),

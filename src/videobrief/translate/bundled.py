@@ -111,6 +111,11 @@ class LlamaChat:
             self.usage.gen_ms += max(0.0, after[3] - before[3])
         return out["choices"][0]["message"]["content"] or ""
 
+    def close(self) -> None:
+        """Free the model's memory now, whoever still holds this object (the runner calls it
+        when a run releases the model, see `runner.release_models`); later calls fail."""
+        self.llm.close()
+
     def bans(self, words: Sequence[str]) -> dict[int, float]:
         """A logit bias that keeps `words` out of the answer: each word that is one token
         (with or without its leading space, as written or in lower case) gets -100.
