@@ -353,3 +353,11 @@ def test_eurasia_does_not_mention_the_eurasian_economic_union():
 
     assert "eaeu" not in aliases.mentioned("безопасности и стабильности в Евразии.")
     assert "eaeu" in aliases.mentioned("в ЕврАзЭС и в Евразийском экономическом союзе")
+
+
+def test_a_short_form_is_matched_as_a_word_not_inside_one():
+    """ "the Union of Nations" does not keep the UN because "union" begins with "un"."""
+    v = Validator()
+    original = "а также в организации объединенных наций"
+    assert "lost-name:UN" in v.check(original, "and also in the Union of Nations").reasons
+    assert v.check(original, "and also in the United Nations").ok

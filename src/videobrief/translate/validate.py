@@ -188,7 +188,7 @@ def lost_names(original: str, english: str, pairs: list[tuple[str, str]]) -> lis
         en
         for ru, en in pairs
         if _said(original, ru, en)
-        and not any(_flat(f) in low for f in _english_forms(ru, en))
+        and not any(_has_form(low, f) for f in _english_forms(ru, en))
         and not _words_kept(_english_forms(ru, en), low)
         and not _long_name_kept(ru, en, low)
     ]
@@ -231,7 +231,7 @@ def lost_bodies(original: str, english: str) -> list[str]:
         if alias.type != "ORG":
             continue  # places and peoples: the video's names (`lost_names`)
         forms = aliases.english_forms(alias)
-        if any(_flat(f) in low for f in forms):
+        if any(_has_form(low, f) for f in forms):
             continue
         if any(" " in f and all(w[:5] in stems for w in _long_words(f)) for f in forms):
             continue
@@ -241,6 +241,13 @@ def lost_bodies(original: str, english: str) -> list[str]:
 
 def _long_words(form: str) -> list[str]:
     return [w for w in _flat(form).split() if len(w) >= 4]
+
+
+def _has_form(low: str, form: str) -> bool:
+    """Is `form` in the flattened answer `low` as whole words? ("un" is not in "union",
+    which let "the Union of Nations" keep the UN; "cis" is not in "decision".)"""
+    flat = _flat(form)
+    return bool(flat) and re.search(rf"(?<!\w){re.escape(flat)}(?!\w)", low) is not None
 
 
 def _flat(text: str) -> str:
