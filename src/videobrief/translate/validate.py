@@ -188,16 +188,19 @@ def lost_names(original: str, english: str, pairs: list[tuple[str, str]]) -> lis
         en
         for ru, en in pairs
         if _said(original, ru, en)
-        and not any(_has_form(low, f) for f in _english_forms(ru, en))
-        and not _words_kept(_english_forms(ru, en), low)
+        and not _form_kept(_english_forms(ru, en), low)
         and not _long_name_kept(ru, en, low)
     ]
     return [f"lost-name:{lost[0]}"] if lost else []
 
 
-def _words_kept(forms: Sequence[str], low: str) -> bool:
-    """A form of several words kept in another order: "the General Assembly of the UN" keeps
-    the "UN General Assembly" (its long words are all there, as `lost_bodies` accepts)."""
+def _form_kept(forms: Sequence[str], low: str) -> bool:
+    """Does the flattened answer `low` keep one of `forms`: as whole words, or a form of
+    several words in another order ("the General Assembly of the UN" keeps the "UN General
+    Assembly"; a literal "organization of security cooperation in Europe" the OSCE: all
+    its long words are there)?"""
+    if any(_has_form(low, f) for f in forms):
+        return True
     stems = {w[:5] for w in low.split()}
     return any(
         " " in f and _long_words(f) and all(w[:5] in stems for w in _long_words(f)) for f in forms
@@ -210,8 +213,9 @@ def _long_name_kept(ru: str, en: str, low: str) -> bool:
     Лукашенко» ("Aleksandr Grigoryevich Lukashenko"), "Maxim Vladimirovich" keeps "Maksim
     Vladimirovich". The check is there to catch a name left out, not its spelling; on the
     seed page demanding the whole transliteration rejected 10 correct answers."""
-    words = [w for w in _flat(en).split() if len(w) >= 5]
-    if len(_flat(en).split()) < 2 or not words or aliases.resolve(ru) or aliases.resolve(en):
+    parts = _flat(en).split()
+    words = [w for w in parts if len(w) >= 5]
+    if len(parts) < 2 or not words or aliases.resolve(ru) or aliases.resolve(en):
         return False
     from rapidfuzz.distance import Levenshtein
 
@@ -226,16 +230,11 @@ def lost_bodies(original: str, english: str) -> list[str]:
     literal "organization of security cooperation in Europe" keeps the OSCE (every word of
     its English name is there)."""
     low = _flat(english)
-    stems = {w[:5] for w in low.split()}
     for _, _, alias, _ in aliases.find(aliases.tokens(original), any_case=True):
         if alias.type != "ORG":
             continue  # places and peoples: the video's names (`lost_names`)
-        forms = aliases.english_forms(alias)
-        if any(_has_form(low, f) for f in forms):
-            continue
-        if any(" " in f and all(w[:5] in stems for w in _long_words(f)) for f in forms):
-            continue
-        return [f"lost-name:{alias.name_en}"]
+        if not _form_kept(aliases.english_forms(alias), low):
+            return [f"lost-name:{alias.name_en}"]
     return []
 
 
