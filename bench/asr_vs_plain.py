@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from videobrief.ingest import decode_audio
-from videobrief.speech.asr import SpeechOptions, transcribe
-from videobrief.speech.model import load_model
+from videobrief.media import decode_audio
+from videobrief.models.whisper import load_model
+from videobrief.stages.speech.asr import transcribe
+from videobrief.stages.speech.options import SpeechOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", ROOT / "data" / "cache"))
@@ -31,8 +32,8 @@ CACHE = Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", ROOT / "data" / "cache"))
 PLAIN_CHILD = """
 import sys
 from faster_whisper import WhisperModel
-from videobrief.ingest import decode_audio
-from videobrief.speech.model import bundled_model_dir
+from videobrief.media import decode_audio
+from videobrief.models.whisper import bundled_model_dir
 from pathlib import Path
 model = WhisperModel(str(bundled_model_dir(Path(sys.argv[2]))), device="cpu",
                      compute_type="int8", cpu_threads=2)

@@ -20,12 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from videobrief import sources
-from videobrief.batch import BatchSettings, Outcome
-from videobrief.english import EnglishOptions
-from videobrief.executors import make_executor
-from videobrief.pipeline import RunConfig
-from videobrief.runner import Event
+from videobrief.batch import sources
+from videobrief.batch.executors import make_executor
+from videobrief.batch.run import BatchSettings, Outcome
+from videobrief.pipeline.process import RunConfig
+from videobrief.pipeline.runner import Event
+from videobrief.stages.english.options import EnglishOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRIVOX = sorted((ROOT / "tests" / "fixtures" / "librivox").glob("*.wav"))[:3]

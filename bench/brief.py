@@ -20,12 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import videobrief.brief as brief_package
-from videobrief import embeddings
-from videobrief.brief import extractive, grounding
-from videobrief.importers import import_transcript
-from videobrief.pipeline import RunConfig, rerun_brief
+import videobrief.stages.brief.compose as brief_package
+from videobrief.models import embeddings
+from videobrief.pipeline.process import RunConfig, rerun_brief
 from videobrief.records import Segment, Transcript
+from videobrief.stages.brief import extractive, grounding
+from videobrief.stages.imports.formats import import_transcript
 from videobrief.store import Store
 
 # ../shared beside the checkout, or VIDEOBRIEF_SHARED (a git worktree lives elsewhere).

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from videobrief.check import check_text  # noqa: E402
-from videobrief.check.evidence import best_similarity, build_corpus  # noqa: E402
-from videobrief.importers import import_transcript  # noqa: E402
 from videobrief.records import Transcript  # noqa: E402
+from videobrief.stages.check.checker import check_text  # noqa: E402
+from videobrief.stages.check.evidence import best_similarity, build_corpus  # noqa: E402
+from videobrief.stages.imports.formats import import_transcript  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "check_claims.json"
 DEMO = ROOT / "tests" / "fixtures" / "demo-transcript.json"

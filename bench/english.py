@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import shared_data  # noqa: E402
-from videobrief.glossary import load_glossary  # noqa: E402
-from videobrief.ingest import decode_audio  # noqa: E402
+from videobrief.media import decode_audio  # noqa: E402
 from videobrief.records import Segment  # noqa: E402
+from videobrief.text.glossary import load_glossary  # noqa: E402
 
 REFS = ROOT / "bench" / "data" / "english_references.json"
 DEMO = ROOT / "examples" / "demo.mp4"
@@ -90,9 +90,9 @@ def _segments(lines: list[dict], with_times: bool) -> list[Segment]:
 
 def backends(quick: bool) -> None:
     """chrF of every backend on the same segments, plus tokens/s of the bundled model."""
-    from videobrief.english import SpeechTranslate
-    from videobrief.speech.model import load_model
-    from videobrief.translate.bundled import ChatTranslator, load_bundled
+    from videobrief.models.whisper import load_model
+    from videobrief.stages.english.backends.bundled import ChatTranslator, load_bundled
+    from videobrief.stages.english.backends.speech import SpeechTranslate
 
     refs = json.loads(REFS.read_text())
     terms = load_glossary(GLOSSARY)
@@ -141,8 +141,8 @@ def detail_file(source: str) -> Path:
 
 def pipeline_child(source: str, data_dir: str) -> None:
     """Run the whole pipeline in this process; print stage seconds as JSON (child side)."""
-    from videobrief.english import EnglishOptions
-    from videobrief.pipeline import RunConfig, process
+    from videobrief.pipeline.process import RunConfig, process
+    from videobrief.stages.english.options import EnglishOptions
     from videobrief.store import Store
 
     terms = load_glossary(GLOSSARY)
@@ -167,7 +167,7 @@ def pipeline_child(source: str, data_dir: str) -> None:
     # The stage's own model's counts: the model itself is freed after the English stage (and
     # calling load_bundled here would load a second copy: the 5.6 GB of an earlier bench), so
     # only its `Usage` is kept, as the stage loads it.
-    from videobrief.stages import english as english_stage
+    from videobrief.stages.english import stage as english_stage
 
     usages = []
     stage_chat = english_stage.bundled_chat
@@ -213,9 +213,9 @@ def english_input(name: str, source: Path, fresh: bool = False):
     Made once by the whole pipeline with `--translate none` and kept, so that before/after
     runs of the English stage see the same segments (delete the file or pass --fresh to remake).
     """
-    from videobrief.english import EnglishOptions
-    from videobrief.pipeline import RunConfig, process
+    from videobrief.pipeline.process import RunConfig, process
     from videobrief.records import Transcript
+    from videobrief.stages.english.options import EnglishOptions
     from videobrief.store import Store
 
     kept = CACHE / "bench-english" / f"{name}-english-input.json"
@@ -277,12 +277,15 @@ def breakdown(quick: bool, calls: bool, fresh: bool) -> None:
     from collections import Counter
     from dataclasses import replace
 
-    from videobrief.english import EnglishOptions, english_track, make_backend, make_validator
-    from videobrief.entities import names_for_prompt
-    from videobrief.speech.model import load_model
-    from videobrief.translate import prompt
-    from videobrief.translate.bundled import LlamaChat, Usage
-    from videobrief.translate.model import assemble
+    from videobrief.models.llama import assemble
+    from videobrief.models.whisper import load_model
+    from videobrief.stages.english import prompt
+    from videobrief.stages.english.backends import make_backend
+    from videobrief.stages.english.backends.bundled import LlamaChat, Usage
+    from videobrief.stages.english.options import EnglishOptions
+    from videobrief.stages.english.prompt import names_for_prompt
+    from videobrief.stages.english.stage import make_validator
+    from videobrief.stages.english.units import translate_units
 
     terms = load_glossary(GLOSSARY)
     inputs = [("demo", DEMO)]
@@ -307,7 +310,7 @@ def breakdown(quick: bool, calls: bool, fresh: bool) -> None:
         scorer = Timed(validator.similarity) if validator.similarity else None
         validator.similarity = scorer
         t1 = time.perf_counter()
-        segs = english_track(transcript.segments, backend, audio, fallback, terms, validator)
+        segs = translate_units(transcript.segments, backend, audio, fallback, terms, validator)
         track_s = time.perf_counter() - t1
         dur = transcript.duration or max((s.end for s in segs), default=0.0)
         todo = [s for s in transcript.segments if s.lang != "en" and s.text.strip()]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from videobrief.english import cross_similarity
+from videobrief.stages.english.stage import cross_similarity
 
 DATA = Path(__file__).parent / "data" / "english_references.json"
 NONSENSE = [  # quoted in issue 14, from the demo's brief over speech-translate

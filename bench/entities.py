@@ -12,8 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from videobrief.entities import find_entities
-from videobrief.importers import import_transcript
+from videobrief.stages.entities.stage import find_entities
+from videobrief.stages.imports.formats import import_transcript
 
 SHARED = Path(os.environ.get("VIDEOBRIEF_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 

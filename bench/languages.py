@@ -45,10 +45,12 @@ from bench.scoring import (  # noqa: E402
     normalise,
     score,
 )
-from videobrief.english import SpeechTranslate, english_track  # noqa: E402
-from videobrief.ingest import decode_audio  # noqa: E402
-from videobrief.speech.asr import SpeechOptions, transcribe  # noqa: E402
-from videobrief.speech.model import load_model  # noqa: E402
+from videobrief.media import decode_audio  # noqa: E402
+from videobrief.models.whisper import load_model  # noqa: E402
+from videobrief.stages.english.backends.speech import SpeechTranslate  # noqa: E402
+from videobrief.stages.english.units import translate_units  # noqa: E402
+from videobrief.stages.speech.asr import transcribe  # noqa: E402
+from videobrief.stages.speech.options import SpeechOptions  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "codeswitch.m4a"
 DEMO = ROOT / "examples" / "demo.mp4"
@@ -183,7 +185,7 @@ def main() -> None:
     segments, t_ours = best_of(args.repeats, ours)
     our_words = [TimedWord(w.start, w.end, w.word) for s in segments for w in s.words]
     start = time.perf_counter()
-    english = english_track(segments, SpeechTranslate(model, BEAM), audio)
+    english = translate_units(segments, SpeechTranslate(model, BEAM), audio)
     t_english = time.perf_counter() - start
 
     header = f"{'system':<34} {'pieces':>5} {'acc':>6} {'ru->en':>8} {'missing':>7} "

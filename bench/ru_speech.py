@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from videobrief.ingest import decode_audio
+from videobrief.media import decode_audio
 
 PACKAGES = ("asterisk-core-sounds-ru", "asterisk-core-sounds-ru-g722")
 SOUNDS = "usr/share/asterisk/sounds/ru_RU_f_IvrvoiceRU"

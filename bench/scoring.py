@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jiwer
 
-from videobrief.speech.textcheck import text_language
+from videobrief.text.detect import text_language
 
 LANGS = ("ru", "en")
 

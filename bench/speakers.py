@@ -25,9 +25,9 @@ import numpy as np
 from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
 
-from videobrief.ingest import decode_audio
-from videobrief.speakers import diarize as dz
-from videobrief.speakers.embed import ENCODERS, SAMPLE_RATE, embed_clip, load_encoder
+from videobrief.media import decode_audio
+from videobrief.stages.speakers import diarize as dz
+from videobrief.stages.speakers.embed import ENCODERS, SAMPLE_RATE, embed_clip, load_encoder
 
 FIX = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 AUDIO, RTTM, HOLDOUT = FIX / "speakers.m4a", FIX / "speakers.rttm", FIX / "speakers-holdout"
@@ -154,8 +154,9 @@ def speech_time(audio: np.ndarray) -> float:
     2 threads; model load excluded, as the speakers timing excludes the encoder load)."""
     import tempfile
 
-    from videobrief.speech.asr import SpeechOptions, transcribe
-    from videobrief.speech.model import load_model
+    from videobrief.models.whisper import load_model
+    from videobrief.stages.speech.asr import transcribe
+    from videobrief.stages.speech.options import SpeechOptions
 
     model = load_model("base", str(Path(tempfile.gettempdir()) / "videobrief-bench"), 2)
     t0 = time.perf_counter()

@@ -35,7 +35,7 @@ def _rss_mb() -> float:
 
 def long_input(minutes: float):
     """(audio, transcript) of the fixture tiled to `minutes`."""
-    from videobrief.ingest import decode_audio
+    from videobrief.media import decode_audio
     from videobrief.records import Segment, Transcript, Word
 
     clip = decode_audio(FIX / "speakers.m4a")
@@ -72,8 +72,9 @@ def child(minutes: float, encoder_name: str, traced: bool = False) -> dict:
     numpy reports its buffers to it), free of the allocator's noise that RSS carries (~50 MB
     between two identical runs here). Torch's own buffers are not traced; they are per batch.
     """
-    from videobrief.speakers.annotate import SpeakersOptions, annotate
-    from videobrief.speakers.embed import load_encoder
+    from videobrief.stages.speakers.annotate import annotate
+    from videobrief.stages.speakers.embed import load_encoder
+    from videobrief.stages.speakers.options import SpeakersOptions
 
     enc = load_encoder(encoder_name)
     opts = SpeakersOptions(encoder=encoder_name)

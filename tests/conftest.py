@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 
 from tests import shared_data
-from videobrief.ingest import decode_audio
+from videobrief.media import decode_audio
 from videobrief.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples"
 LIBRIVOX = FIXTURES / "librivox"
 
 
@@ -60,7 +62,7 @@ def model_cache() -> Path:
 @pytest.fixture(scope="session")
 def whisper(cache_dir):
     """The real bundled Whisper base model."""
-    from videobrief.speech.model import load_model
+    from videobrief.models.whisper import load_model
 
     return load_model("base", str(cache_dir), 2)
 

@@ -1,10 +1,16 @@
 """The layout rules, read from the source with `ast` so they stay true as the code grows.
 
-- Stages (and the modules they are made of) never import the presentation layer (page, web,
-  exports, the CLI), the store, the runner or an executor: they are functions over records.
-- No import cycles, between modules or between top-level packages.
-- Each shared helper has one home: script detection and language names in `languages.py`,
-  clocks in `timefmt.py`, the sample rate in `ingest.py`. A second definition fails here.
+- Layers: each top-level unit of `videobrief` has a rank (`LAYERS`); a module imports only
+  from its own unit or from units of a lower rank. So `text/` imports nothing above it, and
+  stages never import the store, the runner, an executor, the page, the web app or the CLI.
+- A stage never imports another stage's internals: `stages/<a>/…` imports nothing from
+  `stages/<b>/…`. What two stages share lives in `text/`, `models/` or the base modules.
+- Every registered stage lives in `stages/<name>/stage.py`, its options in
+  `stages/<name>/options.py` as a frozen dataclass, and its label agrees with its name.
+- No import cycles, between modules or between top-level units.
+- Each shared helper has one home: script detection and language names in
+  `text/languages.py`, clocks in `text/timefmt.py`, the sample rate in `media.py`. A second
+  definition fails here.
 
 Every import counts, also those inside functions: a lazy import still ties two modules.
 """
@@ -12,6 +18,8 @@ Every import counts, also those inside functions: a lazy import still ties two m
 from __future__ import annotations
 
 import ast
+import dataclasses
+import importlib
 from functools import cache
 from pathlib import Path
 
@@ -20,52 +28,43 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "videobrief"
 
-# Top-level units (a module or a subpackage) that make up the stages.
-STAGE_LAYER = {
-    "stages",
-    "speech",
-    "translate",
-    "brief",
-    "entities",
-    "speakers",
-    "check",
-    "english",
-    "glossary",
-    "ingest",
-    "importers",
-    "numbers",
+# Rank of each top-level unit: imports go to the same unit or a lower rank only.
+LAYERS = {
+    "records": 0,
+    "pipeline.stage": 0,  # DECLARATION
+    "errors": 0,
+    "files": 0,
+    "media": 0,
+    "models": 1,
+    "text": 2,
+    "stages": 3,
+    "store": 4,
+    "publish": 4,
+    "pipeline": 5,
+    "batch": 6,
+    "web": 6,
+    "cli": 7,
+    "__main__": 8,
 }
-# What stages must not know about: how results are shown, stored, run or scheduled.
-NOT_FOR_STAGES = {
-    "page",
-    "web",
-    "exports",
-    "cli",
-    "cli_batch",
-    "cli_options",
-    "cli_speakers",
-    "batch_view",
-    "store",
-    "runner",
-    "pipeline",
-    "executors",
-    "batch",
-    "watch",
-}
+# The declaration of a stage (`Stage`, `Context`) is what every stage imports: it sits with
+# the base modules, although it lives beside the runner.
+DECLARATION = "videobrief.pipeline.stage"
+# Stage names that are Python keywords get a package name ending in "s".
+STAGE_PACKAGE = {"import": "imports"}
 
 # Names with one home: name -> the module that defines it.
 SINGLE_HOME = {
-    "CYRILLIC_LANGS": "videobrief.languages",
-    "LANGUAGE_NAMES": "videobrief.languages",
-    "SAMPLE_RATE": "videobrief.ingest",
-    "clock": "videobrief.timefmt",
-    "vtt_timestamp": "videobrief.timefmt",
-    "script_of": "videobrief.languages",
-    "script_shares": "videobrief.languages",
-    "script_for_lang": "videobrief.languages",
-    "is_cyrillic": "videobrief.languages",
-    "has_cyrillic": "videobrief.languages",
-    "language_name": "videobrief.languages",
+    "CYRILLIC_LANGS": "videobrief.text.languages",
+    "LANGUAGE_NAMES": "videobrief.text.languages",
+    "SAMPLE_RATE": "videobrief.media",
+    "clock": "videobrief.text.timefmt",
+    "vtt_timestamp": "videobrief.text.timefmt",
+    "script_of": "videobrief.text.languages",
+    "script_shares": "videobrief.text.languages",
+    "script_for_lang": "videobrief.text.languages",
+    "is_cyrillic": "videobrief.text.languages",
+    "has_cyrillic": "videobrief.text.languages",
+    "language_name": "videobrief.text.languages",
     "write_atomic": "videobrief.files",
 }
 # Bounds of the Cyrillic blocks: a string holding one is a home-made script test.
@@ -93,7 +92,7 @@ def tree(module: str) -> ast.Module:
 
 
 def _resolve(name: str) -> str | None:
-    """The videobrief module an imported name lives in ("videobrief.page.clock" → page)."""
+    """The videobrief module an imported name lives in ("videobrief.publish.page.clock" → page)."""
     while name and name not in modules():
         name = name.rpartition(".")[0]
     return name or None
@@ -122,7 +121,10 @@ def imports() -> dict[str, dict[str, int]]:
 
 
 def unit(module: str) -> str:
-    """The top-level module or subpackage a module belongs to ("speech.asr" → "speech")."""
+    """The top-level module or subpackage a module belongs to ("stages.speech.asr" → "stages");
+    the stage declaration is a unit of its own (see `DECLARATION`)."""
+    if module == DECLARATION:
+        return "pipeline.stage"
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else parts[0]
 
@@ -176,19 +178,58 @@ def _edges(component: list[str], graph: dict[str, set[str]]) -> str:
 def test_the_import_graph_sees_the_package():
     """Guard for the tests below: they must be reading real imports, not an empty graph."""
     graph = imports()
-    assert "videobrief.speech.asr" in graph
-    assert "videobrief.ingest" in graph["videobrief.speech.asr"]
+    assert "videobrief.stages.speech.asr" in graph
+    assert "videobrief.media" in graph["videobrief.stages.speech.asr"]
 
 
-def test_stages_do_not_import_presentation_store_or_executors():
+def rank(module: str) -> int:
+    return LAYERS[unit(module)]
+
+
+def test_every_top_level_unit_has_a_layer():
+    assert {unit(m) for m in modules()} - {"videobrief"} <= LAYERS.keys()
+    assert "stages" in {unit(m) for m in modules()}
+
+
+def test_imports_go_down_the_layers_only():
+    wrong = [
+        f"{module}:{line} imports {target} (layer {rank(module)} -> {rank(target)})"
+        for module, targets in imports().items()
+        if module != "videobrief"
+        for target, line in targets.items()
+        if target != "videobrief" and unit(target) != unit(module) and rank(target) > rank(module)
+    ]
+    assert not wrong, "imports that go up a layer:\n" + "\n".join(wrong)
+
+
+def stage_of(module: str) -> str | None:
+    """The stage package a module belongs to ("videobrief.stages.speech.asr" → "speech")."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "stages" else None
+
+
+def test_a_stage_never_imports_another_stages_internals():
     wrong = [
         f"{module}:{line} imports {target}"
         for module, targets in imports().items()
-        if unit(module) in STAGE_LAYER
+        if stage_of(module)
         for target, line in targets.items()
-        if unit(target) in NOT_FOR_STAGES
+        if stage_of(target) and stage_of(target) != stage_of(module)
     ]
-    assert not wrong, "stage code reaching into presentation/store/runner:\n" + "\n".join(wrong)
+    assert not wrong, "one stage reaching into another:\n" + "\n".join(wrong)
+
+
+def test_each_stage_lives_in_its_own_package_with_its_options():
+    from videobrief.pipeline.registry import REGISTRY
+
+    for stage in REGISTRY:
+        package = f"videobrief.stages.{STAGE_PACKAGE.get(stage.name, stage.name)}"
+        assert stage.run.__module__ == f"{package}.stage", stage.name
+        assert importlib.import_module(f"{package}.stage").STAGE is stage
+        assert stage.options.__module__ == f"{package}.options", stage.name
+        assert dataclasses.is_dataclass(stage.options), f"{stage.name}: options not a dataclass"
+        assert stage.options.__dataclass_params__.frozen, f"{stage.name}: options not frozen"
+        assert stage.name.lower() in stage.title.lower(), f"{stage.name}: label {stage.title!r}"
 
 
 def test_no_import_cycles_between_modules():
@@ -237,14 +278,14 @@ def test_shared_helpers_have_one_home(name):
 def _home_made(module: str, node: ast.AST) -> str | None:
     """Why `node` re-implements a helper that has a home, or None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        if module != "videobrief.languages" and any(b in node.value for b in CYRILLIC_BOUNDS):
+        if module != "videobrief.text.languages" and any(b in node.value for b in CYRILLIC_BOUNDS):
             return "a Cyrillic range (use languages.py)"
     elif isinstance(node, ast.Constant) and type(node.value) is int:
-        if module != "videobrief.ingest" and node.value == 16_000:
-            return "16000 (use ingest.SAMPLE_RATE)"
+        if module != "videobrief.media" and node.value == 16_000:
+            return "16000 (use media.SAMPLE_RATE)"
     elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "divmod":
         clocky = any(isinstance(a, ast.Constant) and a.value in CLOCK_UNITS for a in node.args)
-        if module != "videobrief.timefmt" and clocky:
+        if module != "videobrief.text.timefmt" and clocky:
             return "clock arithmetic (use timefmt.py)"
     return None
 

@@ -21,10 +21,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import LIBRIVOX, _librivox_refs
 from tests.media import write_wav
-from videobrief import search
-from videobrief.ingest import decode_audio, probe
+from videobrief.media import decode_audio, probe
 from videobrief.records import MediaInfo, Segment, Transcript, Word
-from videobrief.store import Store
+from videobrief.store import Store, search
 from videobrief.web import WebSettings, create_app
 from videobrief.web.tokens import create_token
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURES
 from tests.web.server import serving
 from tests.web.test_web_browser import browser, page  # noqa: F401  (fixtures)
-from videobrief.ingest import probe
+from videobrief.media import probe
 from videobrief.records import Segment, Speaker, Transcript
 from videobrief.store import Store
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures"
+FIX = FIXTURES
 
 
 @pytest.fixture(scope="module")

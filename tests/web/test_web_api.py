@@ -6,7 +6,7 @@ import hashlib
 from html.parser import HTMLParser
 
 from tests.web.conftest import RU_ID, make_client, open_store, wav_bytes
-from videobrief.pipeline import RunConfig
+from videobrief.pipeline.process import RunConfig
 from videobrief.web import jobs
 from videobrief.web.worker import run_job
 

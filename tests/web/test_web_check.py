@@ -11,9 +11,9 @@ import pytest
 
 from tests import shared_data
 from tests.web.conftest import make_client
-from videobrief.check import MAX_TEXT_BYTES
-from videobrief.english import EnglishOptions
-from videobrief.pipeline import RunConfig, process, publish
+from videobrief.pipeline.process import RunConfig, process, publish
+from videobrief.stages.check.checker import MAX_TEXT_BYTES
+from videobrief.stages.english.options import EnglishOptions
 from videobrief.store import Store
 from videobrief.web.tokens import create_token
 

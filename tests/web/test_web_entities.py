@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.web.conftest import RU_ID, make_client, open_store, russian_video
-from videobrief.entities import with_entities
 from videobrief.records import Entity, Mention, Segment, Transcript
+from videobrief.stages.entities.stage import with_entities
 
 OTHER_ID = "c" * 64
 HOSTILE = '<script>alert("x")</script>Минск'

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from videobrief import search
 from videobrief.records import Segment, Transcript
-from videobrief.store import Store
+from videobrief.store import Store, search
 
 WORDS = [
     "министр",

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from tests.web.conftest import RU_ID, make_client, open_store, wav_bytes
 from tests.web.test_web_api import csrf_of, tags
 from videobrief.records import Brief, Claim
-from videobrief.store.models import Video
+from videobrief.store.tables.videos import Video
 from videobrief.web import jobs
 from videobrief.web.settings import WebSettings, from_env, to_env
 
@@ -100,7 +100,7 @@ def test_sign_in_uses_a_server_session_and_sign_out_ends_it(data_dir, token):
 
 
 def test_a_revoked_token_stops_at_once_with_its_sessions(data_dir, token):
-    from videobrief.store import web_security
+    from videobrief.store.queries import security as web_security
 
     with make_client(data_dir) as c:
         _sign_in(c, token)
@@ -113,7 +113,7 @@ def test_a_revoked_token_stops_at_once_with_its_sessions(data_dir, token):
 
 
 def test_token_use_does_not_write_on_every_request(data_dir, token):
-    from videobrief.store.web_models import ApiToken
+    from videobrief.store.tables.web import ApiToken
 
     bearer = {"Authorization": f"Bearer {token}"}
     with make_client(data_dir) as c:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, select, update
 
-from videobrief.store.models import BriefRow, StageRow, Video
+from videobrief.store.tables.videos import BriefRow, StageRow, Video
 
 TITLE_MAX = 300
 

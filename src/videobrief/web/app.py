@@ -16,10 +16,10 @@ from fastapi_offline import FastAPIOffline
 from jinja2 import PackageLoader
 from starlette.exceptions import HTTPException
 
-from videobrief import page
-from videobrief.search import SemanticIndex
+from videobrief.publish import page
 from videobrief.store import Store
-from videobrief.store.entity_store import archive_key
+from videobrief.store.queries.entities import archive_key
+from videobrief.store.search import SemanticIndex
 from videobrief.web.deps import AppState, render
 from videobrief.web.headers import SecurityMiddleware
 from videobrief.web.routes import (

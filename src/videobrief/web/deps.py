@@ -13,8 +13,9 @@ from jinja2 import Environment
 
 from videobrief.errors import BadInput
 from videobrief.records import Brief, Transcript
-from videobrief.search import SemanticIndex
-from videobrief.store import Store, web_security
+from videobrief.store import Store
+from videobrief.store.queries import security
+from videobrief.store.search import SemanticIndex
 from videobrief.web import tokens
 from videobrief.web.security import csrf_token, set_csrf_cookie
 from videobrief.web.settings import WebSettings
@@ -69,7 +70,7 @@ def admin_name(request: Request) -> str | None:
     if token:
         name = tokens.verify_token(store, token)
     elif sid:
-        name = web_security.session_admin(store, sid)
+        name = security.session_admin(store, sid)
     else:
         name = None
     request.state.admin = name

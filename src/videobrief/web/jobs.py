@@ -8,7 +8,7 @@ renews the lease while it works.
 from __future__ import annotations
 
 from videobrief.store import JobView, Store
-from videobrief.store.web_tables import DEFAULT_LEASE_S, STAGE_LABELS, stage_label
+from videobrief.store.queries.web import DEFAULT_LEASE_S, STAGE_LABELS, stage_label
 
 __all__ = [
     "DEFAULT_LEASE_S",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from videobrief.store import Store, web_security
+from videobrief.store import Store
+from videobrief.store.queries import security
 
 PREFIX = "vb_"
 
@@ -29,7 +30,7 @@ def verify_token(store: Store, token: str | None) -> str | None:
     """The token's name if it is a known (not revoked) admin token, else None."""
     if not token or not token.startswith(PREFIX) or len(token) > 200:
         return None
-    found = web_security.token_by_secret(store, token)
+    found = security.token_by_secret(store, token)
     return found[1] if found else None
 
 
@@ -37,5 +38,5 @@ def token_id(store: Store, token: str) -> int | None:
     """The row id of a valid token (to open a browser session on it)."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
-    found = web_security.token_by_secret(store, token)
+    found = security.token_by_secret(store, token)
     return found[0] if found else None

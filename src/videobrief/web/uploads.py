@@ -19,8 +19,8 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
-from videobrief import ingest
 from videobrief.errors import BadInput
+from videobrief.media import probe
 
 _CHUNK = 1 << 20
 _DECODE_FRAMES = 5
@@ -52,7 +52,7 @@ def safe_label(filename: str | None) -> str:
 
 def check_media(path: Path) -> None:
     """Refuse anything that does not decode as audio (the extension is never consulted)."""
-    ingest.probe(path)  # container opens, has an audio stream
+    probe(path)  # container opens, has an audio stream
     try:
         with av.open(str(path)) as container:
             stream = container.streams.audio[0]

@@ -20,10 +20,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from videobrief import pipeline, search
-from videobrief.configs import build_config, env_llm
 from videobrief.errors import BadInput
-from videobrief.store import Store
+from videobrief.pipeline import process
+from videobrief.pipeline.config import build_config, env_llm
+from videobrief.pipeline.process import RunConfig
+from videobrief.pipeline.runner import Event
+from videobrief.store import Store, search
 from videobrief.web import jobs
 from videobrief.web.settings import WebSettings
 
@@ -57,18 +59,16 @@ def _heartbeat(store: Store, job: jobs.JobView, lease_s: float) -> Iterator[None
         thread.join()
 
 
-def run_job(
-    store: Store, job: jobs.JobView, config: pipeline.RunConfig, lease_s: float = LEASE_S
-) -> None:
+def run_job(store: Store, job: jobs.JobView, config: RunConfig, lease_s: float = LEASE_S) -> None:
     """Run the real pipeline on one uploaded file and record progress, result or error."""
     with _heartbeat(store, job, lease_s):
         _run_job(store, job, config)
 
 
-def _run_job(store: Store, job: jobs.JobView, config: pipeline.RunConfig) -> None:
+def _run_job(store: Store, job: jobs.JobView, config: RunConfig) -> None:
     last = {"t": 0.0, "stage": ""}
 
-    def on_event(ev: pipeline.Event) -> None:
+    def on_event(ev: Event) -> None:
         now = time.monotonic()
         final = ev.total and ev.done >= ev.total
         if ev.stage != last["stage"] or final or now - last["t"] >= PROGRESS_EVERY_S:
@@ -77,7 +77,7 @@ def _run_job(store: Store, job: jobs.JobView, config: pipeline.RunConfig) -> Non
 
     path = jobs.upload_path(store, job.id) or ""
     try:
-        result = pipeline.process(Path(path), store, config, on_event)
+        result = process.process(Path(path), store, config, on_event)
         video_id = result.transcript.id
         # the upload's name, not its content-hash file name
         store.set_title_source(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from videobrief.store import web_security
+from videobrief.store.queries import security
 from videobrief.web import tokens
 from videobrief.web.deps import SESSION_COOKIE, app_state, render
 from videobrief.web.routes.comments import _field, check_csrf, small_form
@@ -28,10 +28,10 @@ async def login(request: Request) -> Response:
     token_id = tokens.token_id(store, token)
     if token_id is None:
         return render(request, "login.html", {"error": "That token is not valid."}, 401)
-    sid = web_security.open_session(store, token_id)
+    sid = security.open_session(store, token_id)
     response = RedirectResponse("/upload", status_code=303)
     secure = request.url.scheme == "https"
-    max_age = int(web_security.SESSION_TTL.total_seconds())
+    max_age = int(security.SESSION_TTL.total_seconds())
     response.set_cookie(
         SESSION_COOKIE,
         sid,
@@ -48,7 +48,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     form = await small_form(request)
     check_csrf(request, form)
-    web_security.close_session(app_state(request).store, request.cookies.get(SESSION_COOKIE, ""))
+    security.close_session(app_state(request).store, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -12,9 +12,9 @@ from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from videobrief import page, search
+from videobrief.publish import page
 from videobrief.records import Brief
-from videobrief.store import VideoSummary
+from videobrief.store import VideoSummary, search
 from videobrief.web import comments as comment_store
 from videobrief.web import jobs
 from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, load_brief, require_admin

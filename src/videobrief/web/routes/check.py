@@ -17,8 +17,9 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from videobrief.check import MAX_TEXT_BYTES, check_text, report
 from videobrief.errors import BadInput
+from videobrief.stages.check import report
+from videobrief.stages.check.checker import MAX_TEXT_BYTES, check_text
 from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, require_admin
 
 router = APIRouter(prefix="/api/v1", tags=["api"])

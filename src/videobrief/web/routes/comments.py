@@ -9,15 +9,9 @@ from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from videobrief.store import web_security
+from videobrief.store.queries import security
 from videobrief.web import comments as comment_store
-from videobrief.web.deps import (
-    VIDEO_ID_PATTERN,
-    admin_name,
-    app_state,
-    find_video,
-    require_admin,
-)
+from videobrief.web.deps import VIDEO_ID_PATTERN, admin_name, app_state, find_video, require_admin
 from videobrief.web.security import CSRF_FIELD, client_id, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +42,7 @@ def post_comment(request: Request, video_id: str, name: str | None, text: str | 
     settings = state.settings
     client = client_id(request, settings.secret)
     limit, window = settings.comment_rate
-    if not web_security.rate_allow(state.store, "comment", client, limit, window):
+    if not security.rate_allow(state.store, "comment", client, limit, window):
         raise HTTPException(429, "too many comments from you just now; wait a minute")
     try:
         name, text = comment_store.clean(

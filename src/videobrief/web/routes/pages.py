@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from videobrief import exports, page
+from videobrief.publish import exports, page
 from videobrief.store import archive
 from videobrief.web import comments as comment_store
 from videobrief.web import media

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from videobrief import search
+from videobrief.store import search
 from videobrief.web.deps import AppState, app_state, one_read, render
 
 router = APIRouter(include_in_schema=False)

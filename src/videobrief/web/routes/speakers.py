@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from videobrief.errors import BadInput
 from videobrief.records import Quote
-from videobrief.store.speakers import SpeakerInVideo
+from videobrief.store.queries.speakers import SpeakerInVideo
 from videobrief.web.comments import strip_controls
 from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, render, require_admin
 

@@ -5,7 +5,7 @@ Revises: 0003_briefs
 Create Date: 2026-11-25
 
 The FTS5 table exists on SQLite only; PostgreSQL searches with to_tsvector at query time (see
-`videobrief.search`), so nothing is created for it there.
+`videobrief.store.search`), so nothing is created for it there.
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,79 @@
+"""What every command shares: the error console, the data folder, the database and LLM options.
+
+Apart from `cli.py` so the command modules (`cli_batch.py`) take them without importing the
+app that registers them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import platformdirs
+import typer
+from rich.console import Console
+
+from videobrief.errors import BadInput, VideobriefError
+from videobrief.store import Store
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(exc: VideobriefError) -> NoReturn:
+    """One line on stderr, then exit 2 for bad input, 1 for any other videobrief error."""
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(2 if isinstance(exc, BadInput) else 1) from exc
+
+
+DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
+    ),
+]
+
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="VIDEOBRIEF_DB",
+        help="Database URL (e.g. postgresql://user@host/videobrief). "
+        "Default: SQLite in --data-dir.",
+    ),
+]
+
+LLMUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--llm-url",
+        envvar="VIDEOBRIEF_LLM_URL",
+        help="OpenAI-compatible API base (e.g. http://127.0.0.1:8080/v1): writes the brief, and "
+        "the English track with --translate llm. Default: offline extractive brief.",
+    ),
+]
+LLMModel = Annotated[
+    str, typer.Option("--llm-model", envvar="VIDEOBRIEF_LLM_MODEL", help="Model name to ask for.")
+]
+
+
+def cache_dir(data_dir: Path) -> Path:
+    """Model caches: VIDEOBRIEF_CACHE_DIR, else `cache` inside the data folder."""
+    return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
+
+
+def existing_store(data_dir: Path, db: str | None = None, create: bool = False) -> Store:
+    """Open the store of a command that reads: a missing data folder is a typo, not a wish.
+
+    With a database URL the data folder holds no database, so the URL's store is opened (a bad
+    or unreachable URL raises BadInput from `Store.from_settings`).
+    """
+    from videobrief.store.store import DB_FILENAME
+
+    if db is None and not create and not (data_dir / DB_FILENAME).is_file():
+        raise BadInput(
+            f"no videobrief data in {data_dir} (no {DB_FILENAME}); check --data-dir, "
+            "or pass --create to start an empty one"
+        )
+    return Store.from_settings(data_dir, db)

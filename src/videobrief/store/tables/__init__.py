@@ -1,0 +1,1 @@
+"""The store's tables (SQLAlchemy declarative models), one module per area."""

@@ -1,1 +1,0 @@
-"""Text translation of the English track: bundled model, prompts, validation, the track."""
