@@ -16,7 +16,7 @@ OUT ?= out
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 export CMAKE_ARGS ?= -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DCMAKE_C_FLAGS=-mno-amx-int8 -DCMAKE_CXX_FLAGS=-mno-amx-int8
 
-.PHONY: demo test lint format bench bench-web clean
+.PHONY: demo test lint format bench bench-web clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 demo: $(DEMO_STAMP)
 	$(BIN)/videobrief run examples/demo.mp4 --glossary examples/glossary.txt --out $(OUT) --data-dir $(DATA)
 
-test: $(TEST_STAMP) lint
+# Debian's Chromium and PostgreSQL, which the browser and database tests drive for real.
+system-deps:
+	@.ci/system-deps
+
+test: system-deps $(TEST_STAMP) lint
 	$(BIN)/pytest -q
 
 lint: $(TEST_STAMP)
