@@ -63,7 +63,7 @@ class LlamaChat:
 
     No `LlamaRAMCache`: llama.cpp already keeps the tokens of the last call in its KV cache
     and evaluates only what a new prompt adds after their common prefix — which, with the
-    conversation prompt, is the new turn. The RAM cache only copied that state after every call.
+    conversation prompt, is the new turn. A RAM cache would only copy that state after every call.
     `use_mmap=False`: with the file mapped, llama.cpp's repacked copy of the weights and the
     mapped pages are both resident (≈ 1.8 GB RSS after loading, against 1.2 GB unmapped).
     """
