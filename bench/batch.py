@@ -4,8 +4,8 @@
 
 Default inputs: examples/demo.mp4 and the first three LibriVox sentences in tests/fixtures.
 Each executor gets a fresh data folder (nothing reused) and the same model cache. The English
-track is speech-translate (`--translate speech`; the bundled LLM takes ~20 min for the demo
-on this machine). Prints, for each, the wall time (Ray's start-up shown apart), audio hours per
+track is speech-translate (`--translate speech`), so the bench measures the executors rather
+than the bundled LLM. Prints, for each, the wall time (Ray's start-up shown apart), audio hours per
 wall hour, and their ratio; then the per-stage costs (wall seconds per stage, summed over
 videos, and per hour of audio: local from the stages' progress events, Ray as measured around
 `run` in the worker), and what each Ray model actor served and loaded. The local executor uses

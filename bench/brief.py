@@ -7,7 +7,7 @@ process: model loads, embedding, ranking, NER, grounding and the store write.
 
     python bench/brief.py [--minutes 60] [--seed 5]
 
-Targets (issue 5): ≤ 60 s on 2 cores, ≤ 1 GB peak resident memory.
+Targets: ≤ 60 s on 2 cores, ≤ 1 GB peak resident memory.
 """
 
 from __future__ import annotations

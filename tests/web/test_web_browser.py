@@ -191,7 +191,7 @@ def test_upload_refused_without_token_then_job_runs_to_completion(served, page):
     assert page.locator("#player").count() == 1
 
 
-# -- issue 12: headers, mobile layout, sign-out, shared links, client address ------------------
+# -- headers, mobile layout, sign-out, shared links, client address ----------------------------
 
 MOBILE = {"width": 390, "height": 844}
 

@@ -1,7 +1,8 @@
 """The pipeline as the CLI and the web worker see it: one config, one call per source.
 
     media file ─→ decode → speech ─┐
-    transcript ─→ import ──────────┴→ english → brief        (publish writes the files)
+    transcript ─→ import ──────────┴→ speakers → entities → english → brief, check
+                                                        (then publish writes the files)
 
 The stages themselves are declared in `videobrief.pipeline.registry` (the registry) and run by
 `videobrief.pipeline.runner`, which owns cache keys, stage marks, progress events and model loading.

@@ -13,7 +13,7 @@ first stage not done, and nothing half-made is ever marked finished.
 Stages stay pure: they see their inputs, their options and a small `Context`. Where a stage's
 `run` executes is the executor's business: `execute_stage` — the one function that runs a
 stage — hands the call to a `Dispatch`, which runs it in this process (`HERE`) or, under Ray,
-in a model actor or a plain task (`executors/ray_executor.py`). Marks, keys, lineage and the
+in a model actor or a plain task (`videobrief.batch.executors.ray`). Marks, keys, lineage and the
 store writes stay here either way, so a rerun skips the same stages under both.
 """
 
@@ -345,8 +345,8 @@ class _Job:
 
         A stored or held artifact is good when its lineage has `producer` at this run's key:
         stages after it only overwrite what they assign (the enrichment contract in
-        `stages.base`), so a transcript an older English run touched still serves as the
-        speech result the new English run needs.
+        `videobrief.pipeline.stage`), so a transcript an older English run touched still serves
+        as the speech result the new English run needs.
         """
         want = self.keys[producer]
         held = self.memory.get(artifact)

@@ -1,7 +1,9 @@
-"""The static, self-contained `page.html`: the seed page done honestly.
+"""The static, self-contained `page.html`: a speaker timeline, the description and its check,
+the brief, the names, and the transcript with its times, languages, English track and
+low-confidence words marked.
 
 Rendered from a Jinja2 template with autoescaping on, so transcript text (which may come from
-an imported file) can never inject markup. The later web app renders the same template.
+an imported file) can never inject markup. The web app renders the same template.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ def glued(word: str) -> bool:
 def words_html(words: Sequence[Word], low_conf: float = LOW_CONF) -> Markup:
     """A segment's words as spans: a space before each but glued tokens, low confidence marked.
 
-    Python rather than a Jinja loop: a page's ~500 words took ~3 ms as template code (an
-    escape and an attribute lookup per field), a fifth of that here. Word text is escaped;
-    times and probabilities are numbers.
+    Python rather than a Jinja loop: as template code every field of every word costs an escape
+    and an attribute lookup, about five times this loop. Word text is escaped; times and
+    probabilities are numbers.
     """
     parts = []
     for i, w in enumerate(words):

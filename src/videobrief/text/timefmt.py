@@ -10,7 +10,7 @@ HOUR = 3600
 
 
 def clock(seconds: float, with_hours: bool | None = None) -> str:
-    """MM:SS, or H:MM:SS from one hour on (the seed page's form); `with_hours` forces either.
+    """MM:SS, or H:MM:SS from one hour on (as the importer reads it); `with_hours` forces either.
 
     Truncates like video players do (14.9 s is still 00:14); negative times show as 00:00.
     """

@@ -1,7 +1,7 @@
 """Security headers on every response and a size limit on every request body (pure ASGI).
 
-Pure ASGI rather than `BaseHTTPMiddleware`: it adds no task per request, so the bench's page and
-search timings stay where they were.
+Pure ASGI rather than `BaseHTTPMiddleware`: it adds no task per request, a cost every page and
+search would otherwise pay.
 """
 
 from __future__ import annotations

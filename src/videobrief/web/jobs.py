@@ -1,6 +1,6 @@
 """Jobs: the queue the upload routes write and the background worker drains.
 
-The rows, the lease and the claim live in the store (`store/web_tables.py`): a worker claims
+The rows, the lease and the claim live in the store (`Store.claim_job`): a worker claims
 the oldest queued job, or a running one whose lease has passed because its worker died, and
 renews the lease while it works.
 """

@@ -22,7 +22,7 @@ _TYPES = {
 
 @lru_cache(maxsize=1024)
 def _probe_type(path: str, mtime: float) -> tuple[str, bool] | None:
-    # Open the container only (ingest.probe would also hash every byte of the file).
+    # Open the container only (`videobrief.media.probe` would also hash every byte of the file).
     try:
         with av.open(path, metadata_errors="ignore") as container:
             if not container.streams.audio:

@@ -2,11 +2,12 @@
 
 uvicorn's multi-process mode shares one listening socket. Whichever process wakes first then
 accepts every connection that is waiting (asyncio accepts up to the backlog in one go), and a
-keep-alive connection stays with the process that accepted it. In bench/web.py runs one of two
-processes served 80-93 % of the requests while the other sat idle, so half the CPU was unused
-and the busy process queued. With SO_REUSEPORT each process listens on a socket of its own on
-the same port, and the kernel spreads new connections across them by a hash of the address.
-Where SO_REUSEPORT is missing, the processes share one socket as before.
+keep-alive connection stays with the process that accepted it. Under load (bench/web.py) one of
+two processes then serves most requests (80-93 %) while the other sits idle, so half the CPU
+goes unused and the busy process queues. With SO_REUSEPORT each process listens on a socket of
+its own on the same port, and the kernel spreads new connections across them by a hash of the
+address.
+Where SO_REUSEPORT is missing, the processes share one socket, as uvicorn does.
 """
 
 from __future__ import annotations

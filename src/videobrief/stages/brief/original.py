@@ -9,7 +9,7 @@ numbers are looked up in the *original* text of the cited segments instead:
 - numbers by value (`videobrief.text.numbers`): "2026" is found in «две тысячи двадцать шестом»,
   "80th" in «80-й»; small spelled numbers ("one of", "the first") are not required, since a
   translation writes them as articles;
-- names in the English that the alias table (`entities/aliases.json`), the user's glossary,
+- names in the English that the alias table (`text/aliases.json`), the user's glossary,
   the shipped table of names English writes in words (`names.txt`), or this video's stored
   entities know: the body or term must be mentioned in the original, in any case ending
   ("the common European Union" over «общих евразийских объединений» fails: the EU is not

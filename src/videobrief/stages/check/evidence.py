@@ -8,7 +8,7 @@ and the speech are in:
 - words: content-word stems in the claim's own script (the English track for an English
   claim about Russian speech);
 - names: compared by entity, across scripts (transliteration and the alias table of
-  `brief.entities`: "Lavrov" in "Лавровым", "Belarus" in "Белоруссия");
+  `videobrief.text.names`: "Lavrov" in "Лавровым", "Belarus" in "Белоруссия");
 - numbers: normalised values (`videobrief.text.numbers`: "две тысячи двадцать четвёртого" = 2024).
 """
 

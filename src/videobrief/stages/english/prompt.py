@@ -1,9 +1,9 @@
 """The translation prompt: one segment per turn of a running conversation, plain-text answers.
 
-Why this shape (measured on the demo, see bench/english.py and the README):
-- JSON lines with several segments per call broke on the 1.5B model: it renumbered the ids
-  (asked 0, 1, 2 it answered 3, 4, 5, 6), translated the context line, echoed the `"do"`
-  field, so half the answers could not be mapped back. One segment per user turn, answered
+Why this shape (bench/english.py measures it):
+- JSON lines with several segments per call break on the 1.5B model: it renumbers the ids
+  (asked 0, 1, 2 it answers 3, 4, 5, 6), translates the context line, echoes the `"do"`
+  field, so half the answers cannot be mapped back. One segment per user turn, answered
   in plain text, maps back by construction and needs no grammar.
 - The previous segments are earlier turns of the same conversation (their Russian as the user
   turn, the model's own English as the assistant turn). They are context the model has
@@ -12,8 +12,8 @@ Why this shape (measured on the demo, see bench/english.py and the README):
   turn (see `LlamaChat`).
 - The system message is fixed for every call, so it is evaluated once per video.
 - Glossary and names go into the turn of the segment that mentions them, and only those:
-  listed bare in the system message, the model dumped the whole glossary into a line naming
-  three bodies ("Eurasian Economic Union, CSTO, SCO, BRICS, CIS, EU").
+  listed bare in the system message, the whole glossary ends up in a line naming three bodies
+  ("Eurasian Economic Union, CSTO, SCO, BRICS, CIS, EU").
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ NAMES_NOTE = "\n\n(English names in this line: {pairs})"
 
 # A retry is the segment's user turn with this note at its end, under the same system message:
 # a different prompt, so temperature 0 answers differently. Retried right after the rejected
-# answer (see `ChatTranslator`), everything up to the note is still evaluated in llama.cpp; the
-# old retry started a new conversation under another system message, which evaluated the
-# segment's whole turn again.
+# answer (see `ChatTranslator`), everything up to the note is still evaluated in llama.cpp,
+# where a new conversation under another system message would evaluate the segment's whole
+# turn again.
 RETRY_NOTE = "\n\n(Your last translation of this line was rejected: {why}. Translate it again.)"
 RETRY_GENERIC = "translate literally, clause by clause, and leave nothing out"
 
@@ -96,7 +96,7 @@ def names_in(text: str, glossary: Sequence[Term], names: dict[str, str]) -> list
 def digits_for_words(text: str) -> str:
     """Large spelled numbers as digits ("с две тысячи двадцать четвёртого" -> "с 2024").
 
-    Why: the 1.5B model turned «с две тысячи двадцать четвёртого по две тысячи двадцать
+    Why: the 1.5B model turns «с две тысячи двадцать четвёртого по две тысячи двадцать
     шестой» into "from the second to the sixth thousand two hundred and sixty", while it keeps
     digits. Only the prompt changes; the segment's text and the number check stay on the
     original words. Small numbers ("три", "восьмидесятой") it translates well and keep.
@@ -185,9 +185,9 @@ def names_for_prompt(entities: tuple[Entity, ...] | list[Entity]) -> list[tuple[
 
     An organisation or place of several words whose English name is only its transliteration
     is left out: «Минская международная конференция» = "Minskaya mezhdunarodnaya
-    konferentsiya" is no English name. In the prompt it made the model write that; in the
-    validator it rejected every correct "Minsk International Conference" (12 rejections on
-    the seed page). A person's transliteration is their English name and stays.
+    konferentsiya" is no English name. In the prompt it makes the model write that; in the
+    validator it would reject every correct "Minsk International Conference". A person's
+    transliteration is their English name and stays.
     """
     pairs: dict[tuple[str, str], None] = {}
     for ent in entities:

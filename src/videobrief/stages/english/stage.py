@@ -1,7 +1,7 @@
 """The `english` stage: a validated English track beside every non-English segment.
 
 Runs for media and for imported transcripts alike. The default backend is the bundled LLM
-(text translation of the original, see `videobrief.stages.english`); speech-translate is the
+(text translation of the original, see `backends.bundled`); speech-translate is the
 fallback where there is audio. Every answer is validated; what fails twice and has no
 fallback is kept as `english_source="unverified"` and never briefed.
 """

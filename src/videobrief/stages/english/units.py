@@ -1,17 +1,17 @@
 """Sentence units for translation: recogniser segments joined back into the sentences they cut.
 
 Why: Whisper and the speakers stage cut speech where the voice pauses or changes, not where
-sentences end. The demo's «Хотел бы выразить признательность … во всех наших общих» /
-«начинаниях.» and «Этой» / «программы сейчас охватывают…» are each one sentence over two or
-three segments. Translated piece by piece, the 1.5B model turns «начинаниях.» into "at the
-beginning." and «Этой» into "This"; given the whole sentence it translates it. So consecutive
-segments are joined while the sentence runs on (no terminal punctuation), translated and
-validated as one text, and the English is shared back out over the segments in proportion to
-their original length, cut at word boundaries (at punctuation where one is near), so each
-segment still has the English of about what it says, for subtitles and the page.
+sentences end: «Хотел бы выразить признательность … во всех наших общих» / «начинаниях.» and
+«Этой» / «программы сейчас охватывают…» are each one sentence over two or three segments.
+Translated piece by piece, the 1.5B model turns «начинаниях.» into "at the beginning." and
+«Этой» into "This"; given the whole sentence it translates it. So consecutive segments are
+joined while the sentence runs on (no terminal punctuation), translated and validated as one
+text, and the English is shared back out over the segments in proportion to their original
+length, cut at word boundaries (at punctuation where one is near), so each segment still has
+the English of about what it says, for subtitles and the page.
 
 A unit whose English fails validation twice is not lost: its segments are translated one by
-one (the old way), and only what still fails goes to the fallback (speech-translate).
+one, and only what still fails goes to the fallback (speech-translate).
 
 Only segments of one language and one speaker are joined — except a segment the speakers
 stage split off mid-sentence (`split:speaker`), which is still the recogniser's one sentence.

@@ -6,7 +6,7 @@ segment, "80th" dropped, the glossary dumped into the answer ("CSTO, SCO, BRICS,
 line naming three bodies). Each check names what failed, so the track can retry, fall back and
 record the reason in the segment's flags.
 
-Names are judged through the alias table (`entities/aliases.json`) as well as the glossary and
+Names are judged through the alias table (`text/aliases.json`) as well as the glossary and
 the video's names: a body is kept by its acronym or its full English name (ЕАЭС by "EAEU" or
 "Eurasian Economic Union"), and the original mentions a place as speech recognition heard it
 («для Беларусов Рысиян» names Belarus and Russia: `aliases.mentioned`). So a correct
@@ -122,7 +122,7 @@ def cyrillic_left(english: str, allowed: set[str]) -> list[str]:
 def repetition(english: str) -> list[str]:
     """A loop: 1–2 words three times in a row, 3–5 words twice, or text that compresses too well.
 
-    "the year of the year of the year" is the speech-translate loop the demo showed.
+    "the year of the year of the year" is the loop speech-translate falls into.
     """
     words = [w.lower() for w in _WORD.findall(english)]
     for n, times in ((1, 3), (2, 3), (3, 2), (4, 2), (5, 2)):
@@ -154,7 +154,7 @@ def mentions(text: str, term: str) -> bool:
 
     A word counts as a form of the term's word when their first five letters agree and it is
     at most four letters longer (a case ending, an adjective's): «Минской» is «Минск», but
-    «секретариатом» is not «Секреты» (it made the seed's every secretariat lose a name).
+    «секретариатом» is not «Секреты» (else any secretariat would count as that name).
     """
     words = [aliases.squeeze(w) for w in _WORD.findall(text)]
     want = [aliases.squeeze(w) for w in _WORD.findall(term)]
@@ -211,8 +211,8 @@ def _long_name_kept(ru: str, en: str, low: str) -> bool:
     """A name of several words not in the alias table is kept by any one of its long words,
     spelt up to a letter or two: "Alexander Lukashenko" keeps «Александр Григорьевич
     Лукашенко» ("Aleksandr Grigoryevich Lukashenko"), "Maxim Vladimirovich" keeps "Maksim
-    Vladimirovich". The check is there to catch a name left out, not its spelling; on the
-    seed page demanding the whole transliteration rejected 10 correct answers."""
+    Vladimirovich". The check is there to catch a name left out, not its spelling: demanding
+    the whole transliteration rejects correct answers that spell a name their own way."""
     parts = _flat(en).split()
     words = [w for w in parts if len(w) >= 5]
     if len(parts) < 2 or not words or aliases.resolve(ru) or aliases.resolve(en):
@@ -226,7 +226,7 @@ def _long_name_kept(ru: str, en: str, low: str) -> bool:
 def lost_bodies(original: str, english: str) -> list[str]:
     """A body of the alias table the original names (a full form or its acronym, by lemmas,
     in any case: speech recognition writes «в организации объединенных наций») that the answer
-    names in no spelling. The demo's "in the organization of common nations" lost the UN; a
+    names in no spelling: "in the organization of common nations" has lost the UN; a
     literal "organization of security cooperation in Europe" keeps the OSCE (every word of
     its English name is there)."""
     low = _flat(english)
@@ -243,8 +243,8 @@ def _long_words(form: str) -> list[str]:
 
 
 def _has_form(low: str, form: str) -> bool:
-    """Is `form` in the flattened answer `low` as whole words? ("un" is not in "union",
-    which let "the Union of Nations" keep the UN; "cis" is not in "decision".)"""
+    """Is `form` in the flattened answer `low` as whole words? ("un" is not in "union", so
+    "the Union of Nations" does not keep the UN; "cis" is not in "decision".)"""
     flat = _flat(form)
     return bool(flat) and re.search(rf"(?<!\w){re.escape(flat)}(?!\w)", low) is not None
 
@@ -323,7 +323,7 @@ def _latin_forms() -> list[tuple[str, aliases.Alias]]:
     return sorted(out, key=lambda fa: -len(fa[0]))
 
 
-# English place words and the Russian stems that account for them. The 1.5B model turned
+# English place words and the Russian stems that account for them. The 1.5B model turns
 # «общих евразийских объединений» into "the common European Union": a place the original
 # never names, and one no name list catches.
 _PLACES = {
@@ -372,12 +372,12 @@ def _latin(word: str) -> str:
 def invented_words(english: str, reasons: Sequence[str]) -> tuple[str, ...]:
     """The words of a rejected `english` that its invented-name/-place reasons point at.
 
-    Why: at temperature 0 a retry told "the line does not mention Europe" still wrote "the
+    Why: at temperature 0 a retry told "the line does not mention Europe" still writes "the
     common European Union" for «общих евразийских объединений», word for word. The bundled
     model's retry may not write these words again (`LlamaChat`'s logit bias), so it has to
     say something else, which the validator then judges like any answer. For a name, every
-    Latin spelling the alias table knows counts (after "European Union" was kept out, the
-    retry wrote "EU"); of each spelling only its first capitalised word is returned, enough to
+    Latin spelling the alias table knows counts (with "European Union" kept out, the retry
+    writes "EU"); of each spelling only its first capitalised word is returned, enough to
     keep the spelling out ("West" for "the West").
     """
     words: list[str] = []

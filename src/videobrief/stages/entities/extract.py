@@ -106,12 +106,12 @@ def _extract_ru(seg: Segment) -> list[Candidate]:
 
 def _demonym(text: str) -> bool:
     """natasha tags some peoples' names as persons: «святого праздника для Беларусов Рысиян»
-    (Whisper's capitals and spelling for «белорусов, россиян») became the person "Belarusov
-    Rysiyan", and the translation check then demanded that "name" in correct English
-    ("Belarusians and Russians"). A span is a people, not a person, when one word starts with
-    the first six letters of a place in the alias table and every word is a place or its
-    people up to a misspelling (`aliases.near`). "Москвин" alone is near «Москва» but shares
-    no six letters with it, so a surname stays a surname.
+    (Whisper's capitals and spelling for «белорусов, россиян») comes out as the person
+    "Belarusov Rysiyan", and the translation check would then demand that "name" in correct
+    English ("Belarusians and Russians"). A span is a people, not a person, when one word
+    starts with the first six letters of a place in the alias table and every word is a place
+    or its people up to a misspelling (`aliases.near`). "Москвин" alone is near «Москва» but
+    shares no six letters with it, so a surname stays a surname.
     """
     heads = [aliases.fold(w) for w in re.findall(r"\w+", text)]
     if not heads or not any(h[:6] in _place_heads() for h in heads if len(h) >= 6):

@@ -1,7 +1,7 @@
 """Existing transcripts as input: SRT, WebVTT and plain "MM:SS text" lines.
 
-A user often already has a transcript (a subtitle file, or a page like the seed page that was
-scraped from a news site). Importing it skips speech recognition, so the importer must be honest
+A user often already has a transcript (a subtitle file, or a transcript page scraped from a
+news site). Importing it skips speech recognition, so the importer must be honest
 about what it does not know: imported segments carry no language probability and no words, and
 page text that is not speech (the summary above the transcript, the comment prompt under it) is
 kept out of the segment texts.

@@ -19,7 +19,7 @@ class TurnIndex:
     """Turns sorted by start, for the turn a word overlaps most in O(log n).
 
     Turns from diarization never overlap one another; for any that do (a hand-made list), the
-    lookup scans them all, as before.
+    lookup scans them all.
     """
 
     def __init__(self, turns: Sequence[Turn]) -> None:

@@ -1,4 +1,4 @@
-"""`POST /api/v1/videos/{id}/check`: check a text against a stored video (issue 11).
+"""`POST /api/v1/videos/{id}/check`: check a text against a stored video.
 
 The body is `{"text": ...}` (at most `MAX_TEXT_BYTES`); the answer is the check.json document,
 or 400 with the reason (empty text, a language the video lacks), 413 over the size limit, 404

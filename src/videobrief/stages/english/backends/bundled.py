@@ -63,9 +63,9 @@ class LlamaChat:
 
     No `LlamaRAMCache`: llama.cpp already keeps the tokens of the last call in its KV cache
     and evaluates only what a new prompt adds after their common prefix — which, with the
-    conversation prompt, is the new turn. The RAM cache only copied that state after every call.
+    conversation prompt, is the new turn. A RAM cache would only copy that state after every call.
     `use_mmap=False`: with the file mapped, llama.cpp's repacked copy of the weights and the
-    mapped pages were both resident (1.80 GB RSS after loading, 1.21 GB without the mapping).
+    mapped pages are both resident (≈ 1.8 GB RSS after loading, against 1.2 GB unmapped).
     """
 
     def __init__(self, path: Path, threads: int, n_ctx: int = 2048) -> None:
@@ -79,7 +79,7 @@ class LlamaChat:
                 n_threads_batch=threads,
                 n_batch=256,
                 flash_attn=True,
-                use_mmap=False,  # mmap + the CPU weight repack kept both copies resident
+                use_mmap=False,  # mmap + the CPU weight repack keep both copies resident
                 verbose=False,
             )
         except Exception as exc:  # llama.cpp raises ValueError/RuntimeError on a bad file
