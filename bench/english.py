@@ -90,8 +90,9 @@ def _segments(lines: list[dict], with_times: bool) -> list[Segment]:
 
 def backends(quick: bool) -> None:
     """chrF of every backend on the same segments, plus tokens/s of the bundled model."""
+    from videobrief.models.llama import load_bundled
     from videobrief.models.whisper import load_model
-    from videobrief.stages.english.backends.bundled import ChatTranslator, load_bundled
+    from videobrief.stages.english.backends.bundled import ChatTranslator
     from videobrief.stages.english.backends.speech import SpeechTranslate
 
     refs = json.loads(REFS.read_text())
@@ -277,11 +278,10 @@ def breakdown(quick: bool, calls: bool, fresh: bool) -> None:
     from collections import Counter
     from dataclasses import replace
 
-    from videobrief.models.llama import assemble
+    from videobrief.models.llama import LlamaChat, Usage, assemble
     from videobrief.models.whisper import load_model
     from videobrief.stages.english import prompt
     from videobrief.stages.english.backends import make_backend
-    from videobrief.stages.english.backends.bundled import LlamaChat, Usage
     from videobrief.stages.english.options import EnglishOptions
     from videobrief.stages.english.prompt import names_for_prompt
     from videobrief.stages.english.stage import make_validator

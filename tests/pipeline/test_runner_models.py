@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from videobrief.pipeline import runner
+from videobrief.pipeline import models
 from videobrief.pipeline.runner import RunSettings, run_source
 from videobrief.pipeline.stage import Stage
 from videobrief.stages.imports import stage as imports
@@ -43,7 +43,7 @@ def _registry(fa: str, fb: str, seen: dict) -> tuple[Stage, ...]:
     def second(inputs, options, ctx):
         model = ctx.model((fb,), Model)
         seen["second"] = model
-        seen["fa loaded in second"] = (fa,) in runner._models
+        seen["fa loaded in second"] = (fa,) in models._models
         ctx.done_with((fb,))
         seen["fb closed mid-stage"] = model.closed
         return {"transcript": inputs["transcript"]}
@@ -77,11 +77,11 @@ def test_models_are_freed_after_their_last_stage_only_in_a_run_that_asks(tmp_pat
         if release:
             assert seen["fa loaded in second"] is False  # freed once `first` finished
             assert (a.closed, seen["fb closed mid-stage"]) == (1, 1)
-            assert (fa,) not in runner._models and (fb,) not in runner._models
+            assert (fa,) not in models._models and (fb,) not in models._models
         else:
             assert seen["fa loaded in second"] is True
             assert (a.closed, b.closed) == (0, 0)
-            assert (fa,) in runner._models and (fb,) in runner._models
+            assert (fa,) in models._models and (fb,) in models._models
     finally:
         store.close()
-        runner.release_models({fa, fb})
+        models.release_models({fa, fb})

@@ -9,10 +9,17 @@ checked before and after, and a missing or short part is named in the error.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import logging
 import os
 import shutil
 import tempfile
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from videobrief.errors import VideobriefError
@@ -106,3 +113,152 @@ def amx_warning(system_info: str) -> str | None:
         "(segmentation fault) in the first translation on the VMs videobrief is tested on. "
         f"If the English stage dies, rebuild it without them: {AMX_REBUILD}"
     )
+
+
+# Models not yet closed. llama.cpp's own finaliser fails at interpreter exit, once the
+# modules it calls are torn down ("'NoneType' object is not callable"), so every model still
+# open is closed by `atexit`, while they still exist.
+_open: weakref.WeakSet[LlamaChat] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for chat in list(_open):
+        chat.close()
+
+
+@dataclass
+class Usage:
+    """Tokens and seconds spent, for bench/english.py's tokens/s.
+
+    `prompt_tokens`/`completion_tokens` are what the API reports (the whole prompt, cached or
+    not); `evaluated`, `eval_ms`, `generated` and `gen_ms` are llama.cpp's own timings, so a
+    reused prefix shows as prompt tokens that were not evaluated.
+    """
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    calls: int = 0
+    evaluated: int = 0
+    eval_ms: float = 0.0
+    generated: int = 0
+    gen_ms: float = 0.0
+    cut: int = 0  # answers that ran into their max_tokens budget
+
+    def since(self, before: Usage) -> Usage:
+        """What was spent after `before` (a copy of this usage taken earlier)."""
+        return Usage(**{k: v - getattr(before, k) for k, v in vars(self).items()})
+
+    def add(self, other: Usage) -> None:
+        for k, v in vars(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
+
+class LlamaChat:
+    """The bundled model in llama-cpp-python: temperature 0, one sequence, prefix reuse.
+
+    No `LlamaRAMCache`: llama.cpp already keeps the tokens of the last call in its KV cache
+    and evaluates only what a new prompt adds after their common prefix — which, with the
+    conversation prompt, is the new turn. A RAM cache would only copy that state after every call.
+    `use_mmap=False`: with the file mapped, llama.cpp's repacked copy of the weights and the
+    mapped pages are both resident (≈ 1.8 GB RSS after loading, against 1.2 GB unmapped).
+    """
+
+    def __init__(self, path: Path, threads: int, n_ctx: int = 2048) -> None:
+        from llama_cpp import Llama
+
+        try:
+            self.llm = Llama(
+                str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_batch=256,
+                flash_attn=True,
+                use_mmap=False,  # mmap + the CPU weight repack keep both copies resident
+                verbose=False,
+            )
+        except Exception as exc:  # llama.cpp raises ValueError/RuntimeError on a bad file
+            raise VideobriefError(f"cannot load translation model {path}: {exc}") from exc
+        self.usage = Usage()
+        _open.add(self)
+
+    def __call__(
+        self, messages: list[dict[str, str]], max_tokens: int, avoid: Sequence[str] = ()
+    ) -> str:
+        t0 = time.perf_counter()
+        before = self._perf()
+        out = self.llm.create_chat_completion(
+            messages=messages,
+            temperature=0.0,
+            max_tokens=max_tokens,
+            seed=0,
+            logit_bias=self.bans(avoid) or None,
+        )
+        after = self._perf()
+        self.usage.seconds += time.perf_counter() - t0
+        self.usage.calls += 1
+        self.usage.prompt_tokens += out["usage"]["prompt_tokens"]
+        self.usage.completion_tokens += out["usage"]["completion_tokens"]
+        self.usage.cut += out["choices"][0].get("finish_reason") == "length"
+        if before is not None and after is not None:
+            self.usage.evaluated += max(0, after[0] - before[0])
+            self.usage.eval_ms += max(0.0, after[1] - before[1])
+            self.usage.generated += max(0, after[2] - before[2])
+            self.usage.gen_ms += max(0.0, after[3] - before[3])
+        return out["choices"][0]["message"]["content"] or ""
+
+    def close(self) -> None:
+        """Free the model's memory now, whoever still holds this object (the runner calls it
+        when a run releases the model, see `pipeline.models.release_models`); later calls
+        fail. Closing twice is harmless."""
+        if self in _open:
+            _open.discard(self)
+            self.llm.close()
+
+    def bans(self, words: Sequence[str]) -> dict[int, float]:
+        """A logit bias that keeps `words` out of the answer: each word that is one token
+        (with or without its leading space, as written or in lower case) gets -100.
+
+        Only whole-word tokens are banned: the first token of a longer word may begin a word
+        the answer needs (" Eur" is also "Eurasian").
+        """
+        bias: dict[int, float] = {}
+        for word in words:
+            for form in {word, word.lower()}:
+                for text in (" " + form, form):
+                    tokens = self.llm.tokenize(text.encode(), add_bos=False, special=False)
+                    if len(tokens) == 1:
+                        bias[tokens[0]] = -100.0
+        return bias
+
+    def _perf(self) -> tuple[int, float, int, float] | None:
+        """llama.cpp's counters: prompt tokens evaluated, their ms, tokens generated, their ms."""
+        try:
+            import llama_cpp
+
+            data = llama_cpp.llama_perf_context(self.llm._ctx.ctx)
+        except Exception:  # noqa: BLE001 - timings are a nicety, never a failure
+            return None
+        return data.n_p_eval, data.t_p_eval_ms, data.n_eval, data.t_eval_ms
+
+
+@lru_cache(maxsize=1)
+def load_bundled(cache_dir: str, threads: int) -> LlamaChat:
+    """Assemble (once) and load the bundled model once per process."""
+    _warn_amx()
+    return LlamaChat(assemble(Path(cache_dir)), threads)
+
+
+def _warn_amx() -> None:
+    """Say before the first decode when this llama.cpp build may crash in it (AMX)."""
+    try:
+        import llama_cpp
+
+        info = llama_cpp.llama_print_system_info().decode(errors="replace")
+    except Exception:  # noqa: BLE001 - a missing runtime fails clearly in LlamaChat
+        return
+    warning = amx_warning(info)
+    if warning:
+        logging.getLogger("videobrief.models.llama").warning(warning)

@@ -9,11 +9,20 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
+def morph() -> Any:
+    """natasha's MorphVocab: the pymorphy2 analyzer with Russian dictionaries, built the way
+    that works on Python 3.11 (a plain `pymorphy2.MorphAnalyzer()` calls the removed
+    `inspect.getargspec` unless natasha was imported first). One per process."""
+    from natasha import MorphVocab
+
+    return MorphVocab()
+
+
+@lru_cache(maxsize=1)
 def natasha() -> tuple[Any, Any, Any, Any, Any]:
     """(Segmenter, NewsMorphTagger, NewsNERTagger, MorphVocab, DatesExtractor)."""
     from natasha import (
         DatesExtractor,
-        MorphVocab,
         NewsEmbedding,
         NewsMorphTagger,
         NewsNERTagger,
@@ -21,7 +30,7 @@ def natasha() -> tuple[Any, Any, Any, Any, Any]:
     )
 
     emb = NewsEmbedding()
-    vocab = MorphVocab()
+    vocab = morph()
     return Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), vocab, DatesExtractor(vocab)
 
 

@@ -19,12 +19,7 @@ store writes stay here either way, so a rerun skips the same stages under both.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 from videobrief.errors import BadInput
 from videobrief.media import probe, sha256_file
+from videobrief.pipeline.models import loaded_families, release_models, shared_model
 from videobrief.pipeline.registry import REGISTRY, by_name
 from videobrief.pipeline.stage import (
     ARTIFACTS,
@@ -73,63 +69,6 @@ class RunResult:
     reused: bool
     brief: Brief | None = None
     description_check: CheckResult | None = None
-
-
-# -- models, once per process ----------------------------------------------------------------
-
-_models: dict[tuple, Any] = {}
-_loads: Counter[tuple] = Counter()
-_models_lock = threading.Lock()
-
-
-def shared_model(key: tuple, loader: Callable[[], T]) -> T:
-    """`loader()`'s result, made once per process and key (Whisper, the LLM, encoders)."""
-    with _models_lock:
-        if key not in _models:
-            _models[key] = loader()
-            _loads[key] += 1
-        return _models[key]
-
-
-def release_models(families: set[str] | frozenset[str]) -> list[tuple]:
-    """Drop the cached models whose key starts with one of `families`; the keys dropped.
-
-    Why: the models of a one-source run add up (Whisper, the speaker encoder, the 1.2 GB
-    translation model, the encoders of the brief and the index), while each is needed by one
-    or two stages. Freed after their last stage, they are not all resident at the end of the
-    run. A model with a `close` method is closed (its native memory freed even while some
-    backend still holds the object). Freed memory goes back to the system (`malloc_trim`), or
-    RSS would not fall.
-    """
-    with _models_lock:
-        gone = [key for key in _models if key and key[0] in families]
-        dropped = [_models.pop(key) for key in gone]
-    for model in dropped:  # native memory (llama.cpp) goes now, even if a backend holds it
-        close = getattr(model, "close", None)
-        if callable(close):
-            close()
-    del dropped
-    if gone:
-        gc.collect()
-        _trim()
-    return gone
-
-
-def _loaded_families() -> frozenset[str]:
-    with _models_lock:
-        return frozenset(key[0] for key in _models if key)
-
-
-def _trim() -> None:
-    """Return freed heap pages to the system (glibc); a no-op where there is no glibc."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def model_loads() -> dict[tuple, int]:
-    """How many times each model was loaded in this process (1 each, when reuse works)."""
-    with _models_lock:
-        return dict(_loads)
 
 
 @dataclass
@@ -397,7 +336,7 @@ class _Job:
             self.memory[artifact] = (lineage, value)
         self.ran.append(stage.name)
         if self.settings.release_models:
-            release_models(_loaded_families() - needed)
+            release_models(loaded_families() - needed)
 
     def _needed_after(self, stage: Stage) -> frozenset[str]:
         """The model families the stages after `stage` in this source's plan name."""

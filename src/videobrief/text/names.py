@@ -181,10 +181,9 @@ def _spacy():
 @lru_cache(maxsize=1)
 def _morph():
     try:
-        import pymorphy2
-    except Exception:  # noqa: BLE001
+        return ner.morph()
+    except Exception:  # noqa: BLE001 - no natasha: no dictionary check
         return None
-    return pymorphy2.MorphAnalyzer()
 
 
 _PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn"}
@@ -199,10 +198,12 @@ def _proper_by_dictionary(text: str) -> list[str]:
     morph = _morph()
     if morph is None:
         return []
+    import pymorphy2  # natasha's dependency: there whenever `_morph` is
+
     out = []
     for token in _TOKEN.findall(text):
         if token[:1].isupper() and has_cyrillic(token[:1]):
-            parse = morph.parse(token)[0]
+            parse = pymorphy2.MorphAnalyzer.parse(morph, token)[0]
             if _PROPER & set(parse.tag.grammemes):
                 out.append(token)
     return out

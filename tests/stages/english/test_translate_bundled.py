@@ -12,9 +12,10 @@ import pytest
 from tests.conftest import stable_cache
 from videobrief.errors import VideobriefError
 from videobrief.models import llama as bundled_model
+from videobrief.models.llama import load_bundled
 from videobrief.records import Segment
 from videobrief.stages.english import prompt
-from videobrief.stages.english.backends.bundled import ChatTranslator, load_bundled
+from videobrief.stages.english.backends.bundled import ChatTranslator
 from videobrief.stages.english.track import translate_segments
 from videobrief.stages.english.validate import Validator, Verdict
 from videobrief.text.glossary import Term

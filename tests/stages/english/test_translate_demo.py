@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import EXAMPLES
-from videobrief.pipeline import runner
+from videobrief.pipeline import models
 from videobrief.pipeline.process import RunConfig, process
 from videobrief.stages.english.options import EnglishOptions
 from videobrief.store import Store
@@ -26,7 +26,7 @@ def test_no_demo_brief_statement_rests_on_english_that_failed_validation(tmp_pat
     store = Store.open(tmp_path / "data")
     result = process(EXAMPLES / "demo.mp4", store, config, lambda e: None)
     # each model freed after its last stage: none of the stages' models outlive the run
-    assert not [k for k in runner._models if k[0] in ("whisper", "llm-bundled", "speaker-encoder")]
+    assert not [k for k in models._models if k[0] in ("whisper", "llm-bundled", "speaker-encoder")]
     segs = {s.id: s for s in result.transcript.segments}
     brief = result.brief
     assert brief is not None and brief.language == "en"

@@ -48,7 +48,8 @@ from videobrief.batch import logs
 from videobrief.batch.executors.base import Progress
 from videobrief.batch.run import BatchSettings, Outcome, SourceTimeout, process_source
 from videobrief.errors import BadInput
-from videobrief.pipeline.runner import Event, StageContext, model_loads
+from videobrief.pipeline.models import model_loads
+from videobrief.pipeline.runner import Event, StageContext
 from videobrief.pipeline.stage import ARTIFACTS, Stage
 from videobrief.store import Store
 

@@ -15,12 +15,11 @@ from typing import Any
 import numpy as np
 
 from videobrief.models import embeddings
-from videobrief.models.llama import assemble
+from videobrief.models.llama import LlamaChat, assemble
 from videobrief.models.whisper import whisper
 from videobrief.pipeline.stage import Context, Stage
 from videobrief.records import Transcript
 from videobrief.stages.english.backends import make_backend
-from videobrief.stages.english.backends.bundled import LlamaChat
 from videobrief.stages.english.options import EnglishOptions
 from videobrief.stages.english.prompt import names_for_prompt
 from videobrief.stages.english.units import translate_units

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from videobrief.models import ner
 from videobrief.records import Segment
 from videobrief.text.languages import has_cyrillic
 
@@ -46,19 +46,10 @@ class Cue:
     next: bool
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    """natasha's MorphVocab: a pymorphy2 analyzer that builds on Python 3.11 (plain
-    `pymorphy2.MorphAnalyzer()` calls the removed `inspect.getargspec`)."""
-    from natasha import MorphVocab
-
-    return MorphVocab()
-
-
 def _parses(word: str):
     import pymorphy2
 
-    return pymorphy2.MorphAnalyzer.parse(_morph(), word)
+    return pymorphy2.MorphAnalyzer.parse(ner.morph(), word)
 
 
 def nominative(name: str) -> str | None:

@@ -24,8 +24,9 @@ from faster_whisper import WhisperModel
 
 from videobrief.errors import VideobriefError
 from videobrief.models.chat_client import ChatClient
+from videobrief.models.llama import load_bundled
 from videobrief.records import Segment
-from videobrief.stages.english.backends.bundled import ChatTranslator, load_bundled
+from videobrief.stages.english.backends.bundled import ChatTranslator
 from videobrief.stages.english.backends.ct2 import CT2Translator
 from videobrief.stages.english.backends.endpoint import LLMTranslator
 from videobrief.stages.english.backends.speech import SpeechTranslate
