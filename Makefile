@@ -48,7 +48,7 @@ DOCS_GENERATED := docs/reference/cli.md docs/reference/stages.md docs/reference/
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
-	PYTHONPATH=src $(BIN)/cog --check --check-fail-msg "run: make docs" $(DOCS_GENERATED)
+	PYTHONPATH=src $(BIN)/cog --check --check-fail-msg "generated docs differ from the code; run: make docs" $(DOCS_GENERATED)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -d site
 
 docs: $(TEST_STAMP)
