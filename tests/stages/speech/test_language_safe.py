@@ -8,9 +8,11 @@ import pytest
 from bench.scoring import TimedWord, assign_words, load_pieces, score
 from tests.conftest import FIXTURES
 from videobrief.media import decode_audio
-from videobrief.stages.speech.asr import Window, _checked_window, transcribe
+from videobrief.stages.speech.asr import transcribe
+from videobrief.stages.speech.decode import decode_checked
 from videobrief.stages.speech.options import SpeechOptions
 from videobrief.stages.speech.vad import SAMPLE_RATE
+from videobrief.stages.speech.windows import Window
 from videobrief.text.detect import agrees, text_language
 from videobrief.text.languages import script_of
 
@@ -69,7 +71,7 @@ def test_window_decoded_in_the_wrong_language_is_redecoded(whisper, codeswitch_a
     # the first Russian run after the English one (57.6-68.6 s)
     piece = next(p for p in load_pieces(REFERENCE) if p.lang == "ru" and p.start > 50)
     window = Window(int(piece.start * SAMPLE_RATE), int(piece.end * SAMPLE_RATE), "uk", 0.4)
-    segments = _checked_window(
+    segments = decode_checked(
         codeswitch_audio, whisper, window, SpeechOptions(), ("ru", "uk", "en"), None
     )
     assert segments
@@ -81,7 +83,7 @@ def test_english_speech_forced_to_russian_comes_back_english(whisper, codeswitch
     """Whisper fixed to ru on English speech half-transliterates; the check sends it to en."""
     piece = next(p for p in load_pieces(REFERENCE) if p.lang == "en")
     window = Window(int(piece.start * SAMPLE_RATE), int(piece.end * SAMPLE_RATE), "ru", 0.4)
-    segments = _checked_window(
+    segments = decode_checked(
         codeswitch_audio, whisper, window, SpeechOptions(), ("ru", "en"), None
     )
     assert segments

@@ -7,18 +7,13 @@ import numpy as np
 
 from videobrief.media import decode_audio
 from videobrief.records import Segment, Word
-from videobrief.stages.speech.asr import (
-    Timeline,
-    Window,
-    _without_span,
-    fold_siblings,
-    pack_windows,
-    plan_windows,
-    transcribe,
-)
+from videobrief.stages.speech.asr import transcribe
 from videobrief.stages.speech.language import LangGuess, smooth
 from videobrief.stages.speech.options import SpeechOptions
+from videobrief.stages.speech.same_script import _without_span, fold_same_script_guesses
+from videobrief.stages.speech.timeline import Timeline
 from videobrief.stages.speech.vad import SAMPLE_RATE, Region, speech_regions
+from videobrief.stages.speech.windows import Window, pack_windows, plan_windows
 
 NORMALISE = jiwer.Compose(
     [
@@ -129,10 +124,10 @@ def test_same_script_units_are_folded_into_the_main_language_and_others_are_not(
     ru = LangGuess("ru", 0.95, (("ru", 0.95),))
     uk = LangGuess("uk", 0.98, (("uk", 0.98), ("ru", 0.01)))
     en = LangGuess("en", 0.9, (("en", 0.9),))
-    folded, siblings = fold_siblings([ru, uk, en, None], "ru")
-    assert [g.lang if g else None for g in folded] == ["ru", "ru", "en", None]
-    assert siblings == [1]
-    assert folded[1].prob == 0.01  # the main language's own probability, never invented
+    planned, folded = fold_same_script_guesses([ru, uk, en, None], "ru")
+    assert [g.lang if g else None for g in planned] == ["ru", "ru", "en", None]
+    assert folded == [1]
+    assert planned[1].prob == 0.01  # the main language's own probability, never invented
 
 
 def test_cutting_a_unit_out_of_a_segment_keeps_the_words_around_it():
