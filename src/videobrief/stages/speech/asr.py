@@ -51,7 +51,7 @@ def transcribe(
     planned, folded = fold_same_script_guesses(guesses, main)
     checks: dict[int, LangGuess] = {i: g for i in folded if (g := guesses[i]) is not None}
     segments = None
-    if units and len({g.lang if g else main for g in planned}) == 1:
+    if units and _one_language(planned, main):
         with timed(timings, "decode"):
             segments = decode_one_language(audio, model, units, planned, main, opts, progress)
         if segments is not None:
@@ -71,6 +71,11 @@ def _unit_languages(
     if opts.language:
         return [None] * len(units)
     return list(smooth(detect_units(model, audio, units, opts.languages)))
+
+
+def _one_language(guesses: list[LangGuess | None], main: str) -> bool:
+    """True if every unit is planned in one language (a unit without a guess counts as main)."""
+    return len({g.lang if g else main for g in guesses}) == 1
 
 
 def _numbered(segments: list[Segment]) -> list[Segment]:

@@ -51,7 +51,7 @@ class Window:
         return sum(end - start for start, end in self.spans) / SAMPLE_RATE
 
     def with_language(self, lang: str) -> Window:
-        """The same audio, to decode in `lang` (which no language ID gave a probability)."""
+        """The same audio to decode in `lang`, with no language-ID probability."""
         return replace(self, lang=lang, lang_prob=None)
 
 
