@@ -70,14 +70,3 @@ def test_prompt_echo_is_recognised():
     assert is_prompt_echo("Рыженков ОДКБ ШОС БРИКС", prompt)
     assert not is_prompt_echo("Лавров сказал, что встреча прошла хорошо", prompt)
     assert not is_prompt_echo("Рыженков ОДКБ", None)
-
-
-def test_text_inside_a_pause_vad_called_silence_is_not_emitted():
-    from videobrief.stages.speech.asr import over_speech
-    from videobrief.stages.speech.vad import SAMPLE_RATE, Region
-
-    units = [Region(0, 2 * SAMPLE_RATE), Region(4 * SAMPLE_RATE, 6 * SAMPLE_RATE)]
-    inside_pause = Segment(id=0, start=2.2, end=3.8, text="Thanks for watching", lang="en")
-    straddling = inside_pause.model_copy(update={"start": 1.5})
-    assert not over_speech(inside_pause, units)
-    assert over_speech(straddling, units)

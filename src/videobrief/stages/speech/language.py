@@ -1,7 +1,7 @@
 """Language per short speech unit, smoothed with its neighbours.
 
-One language guess for a whole file is how the seed page went wrong: Whisper guessed English
-from the first 30 s and then turned Russian speech into English nonsense. So we detect the
+One language guess for a whole file fails on a file that switches: Whisper guesses English from
+the first 30 s and then turns the Russian speech after it into English nonsense. So we detect the
 language of every unit of at most ~10 s, and distrust a lone low-confidence guess that disagrees
 with confident neighbours or with the languages the file has already shown.
 """

@@ -38,8 +38,6 @@ STAGE = Stage(
     requires=("source", "media", "audio"),
     produces=("transcript",),
     options=SpeechOptions,
-    # 3: one-language files decoded like plain; siblings checked in context
-    # 4: one-language Cyrillic without the compression-ratio temperature fallback
     version="4",
     run=run,
     kinds=frozenset({"media"}),
