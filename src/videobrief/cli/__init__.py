@@ -1,5 +1,8 @@
-"""The `videobrief` command line: one module per command group; `app` assembles them."""
+"""The `videobrief` command line: one module per command group; `app` assembles them.
 
-from videobrief.cli.app import main
+`app` (the Typer app) and `main` (the console script's entry point) are exported here.
+"""
 
-__all__ = ["main"]
+from videobrief.cli.app import app, main
+
+__all__ = ["app", "main"]

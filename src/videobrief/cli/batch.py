@@ -1,8 +1,7 @@
 """`videobrief batch` and `videobrief watch`: many sources, on this machine or on Ray.
 
-Registered on `cli.app` by cli.py, kept apart so the single-file commands stay short. Exit
-codes follow `run`: 0 all done or skipped, 2 if an input was refused (bad, over a limit), 1 if
-one failed otherwise.
+Exit codes follow `run`: 0 all done or skipped, 2 if an input was refused (bad, over a limit),
+1 if one failed otherwise.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""What every command shares: the error console, the data folder, the database and LLM options.
+"""What every command shares: the error console, the data folder, the database and LLM options,
+and the store openers.
 
-Apart from `cli.py` so the command modules (`cli_batch.py`) take them without importing the
-app that registers them.
+The command modules import from here, never from `cli.app`, which imports them to register them.
 """
 
 from __future__ import annotations
@@ -77,3 +77,19 @@ def existing_store(data_dir: Path, db: str | None = None, create: bool = False) 
             "or pass --create to start an empty one"
         )
     return Store.from_settings(data_dir, db)
+
+
+def open_store(data_dir: Path, db: str | None) -> Store:
+    """The store the command was pointed at, created if new; a bad or unreachable URL exits 2."""
+    try:
+        return Store.from_settings(data_dir, db)
+    except BadInput as exc:
+        fail(exc)
+
+
+def open_existing(data_dir: Path, db: str | None, create: bool = False) -> Store:
+    """`existing_store`, exiting 2 with a one-line reason."""
+    try:
+        return existing_store(data_dir, db, create)
+    except BadInput as exc:
+        fail(exc)

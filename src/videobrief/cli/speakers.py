@@ -1,7 +1,6 @@
-"""`videobrief voices add|list|remove` and `videobrief speakers rename` (issue 13).
+"""`videobrief voices add|list|remove` (the voice library) and `videobrief speakers rename`.
 
-Each command takes `--db URL` (env `VIDEOBRIEF_DB`) like every other command; only `voices add`
-may start a new data folder, the others need an existing store (a missing folder is a typo).
+Only `voices add` may start a new data folder; the others need an existing store.
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from typing import Annotated
 
 import typer
 
-from videobrief.cli.options import DEFAULT_DATA_DIR, DataDir, DbUrl, existing_store
+from videobrief.cli.options import DEFAULT_DATA_DIR, DataDir, DbUrl, open_existing, open_store
 from videobrief.errors import BadInput
 from videobrief.media import SAMPLE_RATE
 from videobrief.stages.speakers.embed import ENCODERS, embed_clip, load_encoder
-from videobrief.store import Store
 
 voices_app = typer.Typer(
     help="The voice library: enrolled voices name speakers.", no_args_is_help=True
@@ -26,15 +24,6 @@ speakers_app = typer.Typer(help="Speakers of stored videos.", no_args_is_help=Tr
 def _fail(exc: Exception) -> None:
     typer.echo(f"error: {exc}", err=True)
     raise typer.Exit(2) from exc
-
-
-def _store(data_dir: Path, db: str | None, create: bool = False) -> Store:
-    """The store the command points at, as every command opens it; bad input exits 2."""
-    try:
-        return existing_store(data_dir, db, create)
-    except BadInput as exc:
-        _fail(exc)
-        raise  # unreachable: _fail exits
 
 
 @voices_app.command("add")
@@ -62,7 +51,7 @@ def voices_add(
         _fail(BadInput("the clips hold less than 1 s of speech; give a longer clip"))
     if not name.strip():
         _fail(BadInput("a voice needs a non-empty name"))
-    with _store(data_dir, db, create=True) as store:  # before the encoders: a bad --db fails fast
+    with open_store(data_dir, db) as store:  # before the encoders: a bad --db fails fast
         embeddings = {e: embed_clip(load_encoder(e), joined).tolist() for e in ENCODERS}
         for enc_name, emb in embeddings.items():
             store.add_voice(name, enc_name, emb, len(clips), len(joined) / SAMPLE_RATE)
@@ -75,7 +64,7 @@ def voices_list(
     db: DbUrl = None,
 ) -> None:
     """The enrolled voices."""
-    with _store(data_dir, db) as store:
+    with open_existing(data_dir, db) as store:
         for v in store.list_voices():
             typer.echo(f"{v['name']}\t{v['encoder']}\t{v['clips']} clip(s)\t{v['seconds']} s")
 
@@ -87,7 +76,7 @@ def voices_remove(
     db: DbUrl = None,
 ) -> None:
     """Forget a voice."""
-    with _store(data_dir, db) as store:
+    with open_existing(data_dir, db) as store:
         if not store.remove_voice(name):
             _fail(BadInput(f"no enrolled voice named {name!r}"))
     typer.echo(f"removed {name}")
@@ -102,7 +91,7 @@ def speakers_rename(
     db: DbUrl = None,
 ) -> None:
     """Name a speaker of a stored video (source "user": wins over every other name)."""
-    with _store(data_dir, db) as store:
+    with open_existing(data_dir, db) as store:
         try:
             store.rename_speaker(store.resolve_id(video_id), label.strip().upper(), name)
         except BadInput as exc:

@@ -131,7 +131,7 @@ def test_three_hours_of_silence_finish_with_an_honest_empty_result(dirs, tmp_pat
 
 def test_imported_seed_page_keeps_description_apart(dirs, seed_page):
     data, out, cache = dirs
-    # --translate none: this test is about the import; translating 95 segments takes minutes
+    # --translate none: this test is about the import, not the English track
     args = ["run", str(seed_page), "--out", str(out), "--json", "--translate", "none"]
     result = videobrief(args, data, cache)
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,5 @@
-"""CLI refusals from issue 12: each bad option or path exits 2 with one clear line, before any
-work is done and without creating anything. Runs `python -m videobrief` as a user would."""
+"""CLI refusals: each bad option or path exits 2 with one clear line, before any work is done
+and without creating anything. Runs `python -m videobrief` as a user would."""
 
 from __future__ import annotations
 
