@@ -65,7 +65,7 @@ from videobrief.store.tables.videos import (
     WordRow,
     utcnow,
 )
-from videobrief.store.tables.web import SegmentEmbedding
+from videobrief.store.tables.search import SegmentEmbedding
 
 DB_FILENAME = "videobrief.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
