@@ -19,8 +19,8 @@ from videobrief.errors import BadInput
 from videobrief.records import MediaInfo, Segment, Transcript, Word
 from videobrief.store import Store, VideoSummary
 from videobrief.store import store as store_db
-from videobrief.store.tables.videos import Base, SegmentRow, StageRow, WordRow
 from videobrief.store.tables.search import include_name
+from videobrief.store.tables.videos import Base, SegmentRow, StageRow, WordRow
 
 VID = "a1b2c3" + "0" * 58
 VID2 = "a1b2c3" + "1" * 58

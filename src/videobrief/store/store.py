@@ -49,12 +49,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from videobrief.errors import BadInput
 from videobrief.records import Brief, CheckResult, MediaInfo, Segment, Transcript, Word
-from videobrief.store.archive import complete_video
 from videobrief.store.queries import entities as entity_store
+from videobrief.store.queries.archive import complete_video
 from videobrief.store.queries.entities import ArchiveEntity, EntityInVideo
 from videobrief.store.queries.search import SearchIndex, sync_text_index
 from videobrief.store.queries.speakers import SpeakerStore, load_speakers, write_speakers
 from videobrief.store.queries.web import WebTables
+from videobrief.store.tables.search import SegmentEmbedding
 from videobrief.store.tables.videos import (
     STAGE_STATUSES,
     BriefRow,
@@ -65,7 +66,6 @@ from videobrief.store.tables.videos import (
     WordRow,
     utcnow,
 )
-from videobrief.store.tables.search import SegmentEmbedding
 
 DB_FILENAME = "videobrief.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

@@ -37,10 +37,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from videobrief.store.archive import complete_video
+from videobrief.store.queries.archive import complete_video
 from videobrief.store.tables.entities import EntityRow
-from videobrief.store.tables.videos import SegmentRow, Video, VideoSpeakerRow
 from videobrief.store.tables.search import FTS_TABLE, PG_TSV_COLUMN, SegmentEmbedding
+from videobrief.store.tables.videos import SegmentRow, Video, VideoSpeakerRow
 
 T = TypeVar("T")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers: survive escaping
