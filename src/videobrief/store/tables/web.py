@@ -43,7 +43,7 @@ class Comment(Base):
     status: Mapped[str] = mapped_column(String(16))
     client: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # posted by a signed-in admin (shown marked "staff"); added by 0007_web_sessions
+    # posted by a signed-in admin (shown marked "staff")
     staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
@@ -84,7 +84,7 @@ class Job(Base):
     note: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Migration 0006: a running job whose lease has passed is claimed again (worker killed).
+    # A running job whose lease has passed is claimed again (its worker was killed).
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
