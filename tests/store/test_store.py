@@ -19,6 +19,7 @@ from videobrief.errors import BadInput
 from videobrief.records import MediaInfo, Segment, Transcript, Word
 from videobrief.store import Store, VideoSummary
 from videobrief.store import store as store_db
+from videobrief.store.queries import transcripts
 from videobrief.store.tables.search import include_name
 from videobrief.store.tables.videos import Base, SegmentRow, StageRow, WordRow
 
@@ -113,7 +114,7 @@ def test_failed_save_keeps_old_transcript(store: Store, monkeypatch) -> None:
         raise RuntimeError("disk on fire")
 
     # Fails after the video upsert, the delete and the segment insert have run.
-    monkeypatch.setattr(Store, "_insert_words", staticmethod(boom))
+    monkeypatch.setattr(transcripts, "_insert_words", boom)
     new = make_transcript(n_segments=7).model_copy(update={"title": "Другое"})
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.save_transcript(new, "speech", "new")
