@@ -347,3 +347,22 @@ def test_english_track_fields_round_trip(store: Store) -> None:
     assert [w.low_conf for w in loaded.segments[0].words] == [True, False]
     assert loaded.segments[2].english is None and loaded.segments[2].flags == ()
     assert store.stage_done(VID, "english", "e1")
+
+
+def test_store_and_its_query_mixins_never_define_the_same_method() -> None:
+    """`Store` inherits one `…Queries` mixin per area; a name defined twice would silently
+    shadow one of them."""
+    classes = [
+        c
+        for c in Store.__mro__
+        if c is Store or c.__module__.startswith("videobrief.store.queries")
+    ]
+    assert len(classes) > 8  # Store, its mixins and their `Queries` base
+    owners: dict[str, list[str]] = {}
+    for cls in classes:
+        for name, value in vars(cls).items():
+            if not name.startswith("__") and (
+                callable(value) or isinstance(value, staticmethod | classmethod | property)
+            ):
+                owners.setdefault(name, []).append(cls.__name__)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}
