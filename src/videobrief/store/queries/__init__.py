@@ -1,6 +1,7 @@
-"""The store's queries, one module per area; `Store` inherits the `…Queries` mixins defined here.
+"""The store's queries, one module per area.
 
-Each module holds its area's statements and a mixin of `Store` methods; the functions that
-take a `Session` run inside a transaction `Store` already opened (a transcript's save writes
-its entities and speakers too), those that take a `Store` open their own.
+Most modules define a `…Queries` mixin that `Store` inherits (`VideoQueries`, `StageQueries`,
+`SearchQueries`, ...). Functions that take a `Session` run inside a transaction `Store`
+already holds (a transcript's save writes its video row, entities and speakers in one);
+functions that take a `Store` (`batches`, `security`, `archive.headlines`) open their own.
 """
