@@ -19,8 +19,9 @@ from videobrief.errors import BadInput
 from videobrief.records import MediaInfo, Segment, Transcript, Word
 from videobrief.store import Store, VideoSummary
 from videobrief.store import store as store_db
+from videobrief.store.queries import transcripts
+from videobrief.store.tables.search import include_name
 from videobrief.store.tables.videos import Base, SegmentRow, StageRow, WordRow
-from videobrief.store.tables.web import include_name
 
 VID = "a1b2c3" + "0" * 58
 VID2 = "a1b2c3" + "1" * 58
@@ -113,7 +114,7 @@ def test_failed_save_keeps_old_transcript(store: Store, monkeypatch) -> None:
         raise RuntimeError("disk on fire")
 
     # Fails after the video upsert, the delete and the segment insert have run.
-    monkeypatch.setattr(Store, "_insert_words", staticmethod(boom))
+    monkeypatch.setattr(transcripts, "_insert_words", boom)
     new = make_transcript(n_segments=7).model_copy(update={"title": "Другое"})
     with pytest.raises(RuntimeError, match="disk on fire"):
         store.save_transcript(new, "speech", "new")
@@ -346,3 +347,22 @@ def test_english_track_fields_round_trip(store: Store) -> None:
     assert [w.low_conf for w in loaded.segments[0].words] == [True, False]
     assert loaded.segments[2].english is None and loaded.segments[2].flags == ()
     assert store.stage_done(VID, "english", "e1")
+
+
+def test_store_and_its_query_mixins_never_define_the_same_method() -> None:
+    """`Store` inherits one `…Queries` mixin per area; a name defined twice would silently
+    shadow one of them."""
+    classes = [
+        c
+        for c in Store.__mro__
+        if c is Store or c.__module__.startswith("videobrief.store.queries")
+    ]
+    assert len(classes) > 8  # Store, its mixins and their `Queries` base
+    owners: dict[str, list[str]] = {}
+    for cls in classes:
+        for name, value in vars(cls).items():
+            if not name.startswith("__") and (
+                callable(value) or isinstance(value, staticmethod | classmethod | property)
+            ):
+                owners.setdefault(name, []).append(cls.__name__)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}

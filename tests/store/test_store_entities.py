@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 
 from videobrief.records import Entity, Mention, Segment, Transcript
 from videobrief.store import Store
+from videobrief.store.tables.search import include_name
 from videobrief.store.tables.videos import Base
-from videobrief.store.tables.web import include_name
 
 VID_A = "aa" * 32
 VID_B = "bb" * 32

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from tests.store.test_store import VID, make_transcript
 from videobrief.records import MediaInfo
 from videobrief.store import Store, search
+from videobrief.store.tables.search import SegmentEmbedding
 from videobrief.store.tables.videos import SegmentRow, WordRow
-from videobrief.store.tables.web import SegmentEmbedding
 
 
 def _ids(store: Store, model, col) -> list:

@@ -1,6 +1,6 @@
 """Archive search: full text and cross-language meaning, over the store's indexes.
 
-The SQL lives in `store/search_index.py`; this module turns user text into a safe query,
+The SQL lives in `store/queries/search.py`; this module turns user text into a safe query,
 matches into escaped snippets, and ranks meaning search. When each index is written is
 explained there: the text index in the transcript's own transaction, embeddings afterwards
 (`embed_video`, which the pipeline can call right after saving, and `refresh_embeddings`, which
@@ -176,8 +176,8 @@ def _same_text(a: str | None, b: str | None) -> bool:
 class SemanticIndex:
     """All segment embeddings as one in-memory matrix, reloaded when the table changes.
 
-    A brute-force dot product over 10⁵ × 384 floats takes milliseconds; an ANN index is not
-    worth its complexity at archive sizes this tool sees (pgvector is not in Debian 12, so
+    A brute-force dot product over the whole matrix is quick at the archive sizes this tool
+    sees, so an ANN index is not worth its complexity (pgvector is not in Debian 12, so
     PostgreSQL takes this path too).
     """
 

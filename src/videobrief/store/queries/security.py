@@ -2,7 +2,8 @@
 comment rate limit. Kept in the store (not process memory) so `serve --workers N` enforces one
 limit and a sign-out or revocation holds in every process at once.
 
-Store-style functions over a `Store`; the web layer never writes SQL for these tables.
+Functions over a `Store`; the web layer never writes SQL for these tables, which are declared
+in `tables/security.py`.
 """
 
 from __future__ import annotations
@@ -13,39 +14,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, delete, func, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
-from videobrief.store.tables.videos import Base, BigIntPK, UTCDateTime, utcnow
+from videobrief.store.tables.security import RateHit, WebSession
+from videobrief.store.tables.videos import utcnow
 from videobrief.store.tables.web import ApiToken
 
 SESSION_TTL = timedelta(hours=12)
 LAST_USED_EVERY_S = 300.0  # write a token's last-used time at most this often per process
-
-
-class WebSession(Base):
-    """A browser sign-in: the cookie holds a random id; only its sha256 is stored."""
-
-    __tablename__ = "web_sessions"
-
-    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    token_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-class RateHit(Base):
-    """One counted event (a comment) by one client, for a sliding-window limit."""
-
-    __tablename__ = "rate_hits"
-    __table_args__ = (Index("ix_rate_hits_bucket_client_at", "bucket", "client", "at"),)
-
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    bucket: Mapped[str] = mapped_column(String(32))
-    client: Mapped[str] = mapped_column(String(64))
-    at: Mapped[float] = mapped_column(Float)  # unix seconds: the same clock in every process
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ are part of the transcript document). User names live in `speaker_renames` and a
 every write of a video's speakers (`speakers.renames.apply`), so a rerun of the speakers stage,
 which replaces the speaker rows, keeps them; `video_speakers` therefore always holds the names
 a reader sees, and every query (archive matching, speaker pages, the search filter) reads it
-alone. `SpeakerStore` adds the library, rename and archive methods to `Store`.
+alone. `SpeakerQueries` adds the library, rename and archive methods to `Store`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from videobrief.errors import BadInput
 from videobrief.records import Speaker, Transcript
 from videobrief.stages.speakers import renames as rn
 from videobrief.stages.speakers.library import Voice
+from videobrief.store.queries.base import Queries
 from videobrief.store.tables.videos import (
     SegmentRow,
     SpeakerRenameRow,
@@ -137,8 +138,8 @@ def _archive_speakers() -> Select:
 _ARCHIVE_SPEAKERS = _archive_speakers()
 
 
-class SpeakerStore:
-    """Mixed into `Store`: uses its private `_read`/`_write` sessions (store-internal)."""
+class SpeakerQueries(Queries):
+    """`Store` methods for voices, renames and speakers across the archive."""
 
     def add_voice(
         self, name: str, encoder: str, embedding: Sequence[float], clips: int, seconds: float
@@ -146,7 +147,7 @@ class SpeakerStore:
         """Enrol (or replace) `name`'s voice for `encoder`."""
         if not name.strip():
             raise BadInput("a voice needs a non-empty name")
-        with self._write.begin() as s:  # type: ignore[attr-defined]
+        with self._write.begin() as s:
             s.merge(
                 VoiceRow(
                     name=name.strip(),
@@ -158,7 +159,7 @@ class SpeakerStore:
             )
 
     def list_voices(self) -> list[dict]:
-        with self._read.begin() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:
             rows = s.scalars(select(VoiceRow).order_by(VoiceRow.name, VoiceRow.encoder))
             return [
                 {"name": r.name, "encoder": r.encoder, "clips": r.clips, "seconds": r.seconds}
@@ -167,13 +168,13 @@ class SpeakerStore:
 
     def remove_voice(self, name: str) -> int:
         """Forget every embedding of `name`; returns how many were removed."""
-        with self._write.begin() as s:  # type: ignore[attr-defined]
+        with self._write.begin() as s:
             return s.execute(delete(VoiceRow).where(VoiceRow.name == name)).rowcount or 0
 
     def known_voices(self, encoder: str, exclude_video: str | None = None) -> tuple[Voice, ...]:
         """Library voices, then speakers named in other videos (by a user, a library match or
         a cue), as matchable voices for `encoder`."""
-        with self._read.begin() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:
             lib = [
                 Voice(r.name, r.encoder, tuple(r.embedding), "library")
                 for r in s.scalars(select(VoiceRow).where(VoiceRow.encoder == encoder))
@@ -196,7 +197,7 @@ class SpeakerStore:
             raise BadInput("a speaker's name cannot be empty")
         if len(name) > 200:
             raise BadInput("a speaker's name is at most 200 characters")
-        with self._write.begin() as s:  # type: ignore[attr-defined]
+        with self._write.begin() as s:
             row = s.get(VideoSpeakerRow, (video_id, label))
             if row is None:
                 raise BadInput(f"video {video_id[:12]} has no speaker {label!r}")
@@ -222,7 +223,7 @@ class SpeakerStore:
 
     def video_speakers(self, video_id: str) -> tuple[Speaker, ...]:
         """A video's speakers as stored (user names on)."""
-        with self._read.begin() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:
             return load_speakers(s, video_id)
 
     def list_speakers(self, limit: int = 500) -> list[ArchiveSpeaker]:
@@ -231,14 +232,14 @@ class SpeakerStore:
         Every search page reads this (its speaker menu), so it joins a `snapshot` (`read`)
         and runs a statement built once.
         """
-        rows = self.read(  # type: ignore[attr-defined]
+        rows = self.read(
             lambda s: s.connection().execute(_ARCHIVE_SPEAKERS, {"limit": limit}).all()
         )
         return [ArchiveSpeaker(n, int(v), int(c or 0)) for n, v, c in rows]
 
     def speaker_videos(self, name: str) -> list[SpeakerInVideo]:
         """Every video a speaker `name` speaks in, newest first, with their segments."""
-        with self._read.begin() as s:  # type: ignore[attr-defined]
+        with self._read.begin() as s:
             heads = list(
                 s.execute(
                     select(

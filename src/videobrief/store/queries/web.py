@@ -1,7 +1,7 @@
-"""The web app's own bookkeeping: comments, admin tokens and the job queue (queries only).
+"""The web app's own bookkeeping: comments, admin tokens and the job queue.
 
-The tables are declared in `web_models.py`, apart from the transcript data model; `Store`
-inherits these methods, so `web/` never holds a session or writes SQL.
+The tables are declared in `tables/web.py`; `Store` inherits `WebQueries`, so `web/` never
+holds a session or writes SQL.
 
 Jobs are claimed under a lease. A worker takes the oldest job that is queued, or running with
 its lease passed (its worker was killed), and must renew the lease (`heartbeat_job`) while it
@@ -15,7 +15,6 @@ longer renew, report progress on, or finish the job.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from videobrief.store.queries.base import Queries
 from videobrief.store.tables.videos import utcnow
 from videobrief.store.tables.web import ApiToken, Comment, Job
 
@@ -137,12 +137,8 @@ def _mine(job_id: str, attempt: int | None) -> ColumnElement[bool]:
     return cond
 
 
-class WebTables:
-    """Store methods for comments, tokens and jobs (mixed into `Store`)."""
-
-    read: Callable[[Callable[[Session], Any]], Any]
-    write: Callable[[Callable[[Session], Any]], Any]
-    dialect: str
+class WebQueries(Queries):
+    """`Store` methods for comments, tokens and jobs."""
 
     # -- comments -----------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""SQLAlchemy models: the shape of the database, kept in step with the Alembic migrations.
+"""The shared `Base` and the tables of a video: its row, segments, words, stages, brief,
+checks, speakers, and the voice library.
 
-The schema is created only by migrations (see `db.Store`); these classes exist so queries are
-typed and so a test can check that `upgrade head` and the models describe the same tables.
-Only portable column types are used, so the same models serve SQLite and PostgreSQL.
+The schema is created only by the Alembic migrations (`Store` runs them when it opens); these
+classes exist so queries are typed and so a test can check that `upgrade head` and the models
+describe the same tables. Only portable column types are used, so the same models serve SQLite
+and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -118,11 +120,11 @@ class SegmentRow(Base):
     lang: Mapped[str | None] = mapped_column(String(16))
     lang_prob: Mapped[float | None] = mapped_column(Float)
     avg_logprob: Mapped[float | None] = mapped_column(Float)
-    # The English track (migration 0002_english_track); flags is a JSON list of strings.
+    # The English track; flags is a JSON list of strings.
     english: Mapped[str | None] = mapped_column(Text)
     english_source: Mapped[str | None] = mapped_column(String(32))
     flags: Mapped[list[str] | None] = mapped_column(JSON)
-    speaker: Mapped[str | None] = mapped_column(String(16))  # 0008_speakers
+    speaker: Mapped[str | None] = mapped_column(String(16))  # a `records.Speaker` id
 
 
 class WordRow(Base):
@@ -143,7 +145,7 @@ class WordRow(Base):
     word: Mapped[str] = mapped_column(Text)
     prob: Mapped[float] = mapped_column(Float)
     low_conf: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
-    speaker: Mapped[str | None] = mapped_column(String(16))  # 0008_speakers
+    speaker: Mapped[str | None] = mapped_column(String(16))  # a `records.Speaker` id
 
 
 class StageRow(Base):
@@ -208,7 +210,7 @@ class VideoSpeakerRow(Base):
     )
     label: Mapped[str] = mapped_column(String(16), primary_key=True)
     idx: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str | None] = mapped_column(Text, index=True)  # speaker pages (0012)
+    name: Mapped[str | None] = mapped_column(Text, index=True)  # indexed for the speaker pages
     name_source: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[float | None] = mapped_column(Float)
     encoder: Mapped[str | None] = mapped_column(String(16))
@@ -231,7 +233,7 @@ class VoiceRow(Base):
 class SpeakerRenameRow(Base):
     """A user's name for a speaker (`speakers rename`, the page's admin form), kept apart from
     `video_speakers` so a rerun of the speakers stage, which rewrites those rows, keeps it
-    (0012_speaker_pages; applied by `speakers.renames`)."""
+    (applied by `speakers.renames`)."""
 
     __tablename__ = "speaker_renames"
 

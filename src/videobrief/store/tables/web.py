@@ -1,12 +1,7 @@
-"""Tables the web app adds: comments, admin tokens, jobs, and the segment embeddings.
+"""Tables the web app adds: reader comments, admin tokens and the upload job queue.
 
-Kept apart from `models.py` so the transcript schema stays small; they share one `Base`, so
-`upgrade head` and the models still describe the same database. Their queries live in
-`web_tables.py` (comments, tokens, jobs) and `search_index.py` (embeddings, full text).
-
-Two search structures are not models: SQLite's FTS5 table (SQLAlchemy cannot describe virtual
-tables) and PostgreSQL's generated `segments.search_tsv` column with its GIN index (portable
-models cannot type it). `include_name` hides them from schema comparison.
+Their queries are in `queries/web.py`; the sign-in sessions and rate-limit hits that go with
+the tokens are in `tables/security.py`.
 """
 
 from __future__ import annotations
@@ -20,7 +15,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     false,
@@ -31,22 +25,6 @@ from videobrief.store.tables.videos import Base, BigIntPK, UTCDateTime, utcnow
 
 COMMENT_STATUSES = ("visible", "pending", "hidden")
 JOB_STATUSES = ("queued", "running", "done", "failed")
-FTS_TABLE = "segments_fts"
-_FTS_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
-FTS_TABLES = frozenset({FTS_TABLE, *(FTS_TABLE + s for s in _FTS_SHADOWS)})
-PG_TSV_COLUMN = "search_tsv"
-PG_TSV_INDEX = "ix_segments_search_tsv"
-
-
-def include_name(name: str | None, type_: str, _parent: object) -> bool:
-    """Alembic filter: leave the dialect-only search structures out of comparisons."""
-    if type_ == "table":
-        return name not in FTS_TABLES
-    if type_ == "column":
-        return name != PG_TSV_COLUMN
-    if type_ == "index":
-        return name != PG_TSV_INDEX
-    return True
 
 
 class Comment(Base):
@@ -65,7 +43,7 @@ class Comment(Base):
     status: Mapped[str] = mapped_column(String(16))
     client: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # posted by a signed-in admin (shown marked "staff"); added by 0007_web_sessions
+    # posted by a signed-in admin (shown marked "staff")
     staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
@@ -106,24 +84,7 @@ class Job(Base):
     note: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Migration 0006: a running job whose lease has passed is claimed again (worker killed).
+    # A running job whose lease has passed is claimed again (its worker was killed).
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class SegmentEmbedding(Base):
-    """A segment's multilingual embedding (float32 bytes) for cross-language search."""
-
-    __tablename__ = "segment_embeddings"
-    __table_args__ = (Index("ix_segment_embeddings_video_id", "video_id"),)
-
-    segment_id: Mapped[int] = mapped_column(
-        BigIntPK,
-        ForeignKey("segments.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    )
-    video_id: Mapped[str] = mapped_column(String(64), ForeignKey("videos.id", ondelete="CASCADE"))
-    model: Mapped[str] = mapped_column(String(64))
-    vector: Mapped[bytes] = mapped_column(LargeBinary)

@@ -10,7 +10,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from videobrief.publish import exports, page
-from videobrief.store import archive
+from videobrief.store.queries import archive
 from videobrief.web import comments as comment_store
 from videobrief.web import media
 from videobrief.web.comments import strip_controls
