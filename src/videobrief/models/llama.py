@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from videobrief.errors import VideobriefError
+from videobrief.models.cache import ModelCache
 
 PARTS = 22
 MODEL_BYTES = 1_117_320_768
@@ -262,3 +263,13 @@ def _warn_amx() -> None:
     warning = amx_warning(info)
     if warning:
         logging.getLogger("videobrief.models.llama").warning(warning)
+
+
+def chat_key(ctx: ModelCache) -> tuple:
+    """The key the bundled model is cached under: every stage that asks shares one load."""
+    return ("llm-bundled", str(ctx.cache_dir), ctx.threads)
+
+
+def bundled_chat(ctx: ModelCache) -> LlamaChat:
+    """The bundled model, assembled once into the cache and loaded once per process."""
+    return ctx.model(chat_key(ctx), lambda: LlamaChat(assemble(ctx.cache_dir), ctx.threads))

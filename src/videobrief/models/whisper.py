@@ -12,28 +12,15 @@ import importlib.resources
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, TypeVar
 
 from faster_whisper import WhisperModel
 
 from videobrief.errors import VideobriefError
-
-
-class ModelCache(Protocol):
-    """The part of a stage's `Context` that loads models once per process."""
-
-    cache_dir: Path
-    threads: int
-    device: str
-
-    def model(self, key: tuple, loader: Callable[[], T]) -> T: ...
-
+from videobrief.models.cache import ModelCache
 
 BUNDLED = "base"
-T = TypeVar("T")
 _SMALL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 
 

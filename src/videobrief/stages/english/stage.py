@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from videobrief.models import embeddings
-from videobrief.models.llama import LlamaChat, assemble
+from videobrief.models.llama import bundled_chat, chat_key
 from videobrief.models.whisper import whisper
 from videobrief.pipeline.stage import Context, Stage
 from videobrief.records import Transcript
@@ -24,15 +24,6 @@ from videobrief.stages.english.options import EnglishOptions
 from videobrief.stages.english.prompt import names_for_prompt
 from videobrief.stages.english.units import translate_units
 from videobrief.stages.english.validate import Validator
-
-
-def chat_key(ctx: Context) -> tuple:
-    return ("llm-bundled", str(ctx.cache_dir), ctx.threads)
-
-
-def bundled_chat(ctx: Context) -> LlamaChat:
-    """The bundled translation model, assembled once into the cache and loaded once."""
-    return ctx.model(chat_key(ctx), lambda: LlamaChat(assemble(ctx.cache_dir), ctx.threads))
 
 
 def run(inputs: Mapping[str, Any], options: EnglishOptions, ctx: Context) -> dict[str, Any]:
