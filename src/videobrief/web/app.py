@@ -17,7 +17,7 @@ from jinja2 import PackageLoader
 from starlette.exceptions import HTTPException
 
 from videobrief.publish import page
-from videobrief.store import Store
+from videobrief.store import Store, Unfinished
 from videobrief.store.queries.entities import archive_key
 from videobrief.store.search import SemanticIndex
 from videobrief.web.deps import AppState, render
@@ -37,6 +37,7 @@ from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
 
 STATIC = Path(__file__).parent / "static"
+RETRY_PROCESSING_S = 30  # Retry-After on a video that is still processing
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -104,6 +105,24 @@ def create_app(settings: WebSettings) -> FastAPI:
             response.headers[key] = value
         return response
 
+    @app.exception_handler(Unfinished)
+    async def processing(request: Request, exc: Unfinished) -> Response:
+        """A video whose stages are not all done: 409 with Retry-After, a page for people.
+
+        Raised by the store's read gate, whichever route or document asked."""
+        headers = {"Retry-After": str(RETRY_PROCESSING_S)}
+        if _wants_html(request):
+            message = (
+                f"This video is still processing (not finished: {', '.join(exc.stages)}). "
+                "Reload this page in a while."
+            )
+            context = {"title": "Still processing", "message": message}
+            response = render(request, "message.html", context, 409)
+            response.headers.update(headers)
+            return response
+        body = {"detail": str(exc), "status": "processing", "unfinished": list(exc.stages)}
+        return _json(body, 409, headers)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         """Bad parameters: 404 for a malformed id in a page path, else 400 for people, 422 for
@@ -136,9 +155,11 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in accept
 
 
-def _json(body: object, status: int) -> Response:
+def _json(body: object, status: int, headers: dict[str, str] | None = None) -> Response:
     # ensure_ascii: escapes every non-ASCII character, so no input can fail to encode
-    return Response(json.dumps(body), status_code=status, media_type="application/json")
+    return Response(
+        json.dumps(body), status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def _error(request: Request, status: int, message: str) -> Response:
