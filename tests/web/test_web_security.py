@@ -4,6 +4,7 @@ browser error pages, archive headlines, the meaning-search floor and job stage n
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from sqlalchemy import update
@@ -180,6 +181,63 @@ def test_pages_and_api_show_the_file_name_not_the_server_path(data_dir, en_id):
         assert all(
             v["source"] == "talk.wav" or v["id"] == RU_ID for v in c.get("/api/v1/videos").json()
         )
+
+
+def test_exports_and_the_static_page_carry_the_file_name_not_the_server_path(
+    data_dir, en_id, token
+):
+    """Every download (the JSON export named the full path), the static page, an entity's
+    page and the check report, on the web and from the CLI's export."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.web.conftest import db_url_of
+    from videobrief.records import Entity, Mention
+
+    secret = "/srv/newsroom/secret-desk"
+    with open_store(data_dir) as store:
+        t = store.load_transcript(en_id)
+        estate = Entity(
+            id="E1",
+            type="LOC",
+            name="Norland",
+            name_en="Norland",
+            mentions=(Mention(segment=0, start=0.0, text="Norland"),),
+        )
+        untitled = t.model_copy(update={"title": None, "entities": (estate,)})
+        store.save_transcript(untitled, "entities", "k")
+        store.save_brief(en_id, Brief(headline=Claim(text="x", citations=(0,), times=(0.0,))), "k")
+        store.write(
+            lambda s: s.execute(
+                update(Video).where(Video.id == en_id).values(source=f"{secret}/talk.wav")
+            )
+        )
+    auth = {"Authorization": f"Bearer {token}"}
+    with make_client(data_dir) as c:
+        key = c.get("/api/v1/entities").json()[0]["key"]
+        answers = {
+            fmt: c.get(f"/v/{en_id}/export/{fmt}")
+            for fmt in ("json", "srt", "vtt", "txt", "html", "md")
+        }
+        answers["page"] = c.get(f"/v/{en_id}")
+        answers["entity"] = c.get("/entity", params={"key": key})
+        answers["check"] = c.post(
+            f"/api/v1/videos/{en_id}/check?format=md", json={"text": "x y z."}, headers=auth
+        )
+        assert json.loads(answers["json"].text)["source"] == "talk.wav"
+        for what, r in answers.items():
+            assert r.status_code == 200, what
+            assert "/srv" not in r.text and "secret-desk" not in r.text, what
+        assert "talk.wav" in answers["html"].text
+    db = db_url_of(data_dir)
+    cmd = [sys.executable, "-m", "videobrief", "export", en_id[:12], "--data-dir", str(data_dir)]
+    cmd += ["--db", db] if db else []
+    env = {k: v for k, v in os.environ.items() if k != "VIDEOBRIEF_DB"}
+    for fmt in ("json", "html"):
+        r = subprocess.run([*cmd, "-f", fmt], capture_output=True, text=True, env=env)
+        assert r.returncode == 0 and "talk.wav" in r.stdout, r.stderr
+        assert "/srv" not in r.stdout and "secret-desk" not in r.stdout, fmt
 
 
 def test_job_pages_need_admin_and_name_stages_for_people(client, token, data_dir):
