@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.web.conftest import RU_ID, make_client, open_store, wav_bytes
@@ -142,16 +144,66 @@ def test_rate_limit_is_shared_by_server_processes(data_dir, en_id):
     assert codes == [201, 201, 201, 429, 429]
 
 
+def _client_at(data_dir, address: str, **settings) -> TestClient:
+    """A client whose requests come from `address`, on an app of its own (one per server
+    process) over the same store."""
+    return TestClient(make_client(data_dir, **settings).app, client=(address, 50000))
+
+
+def _login(c: TestClient, token: str):
+    csrf = csrf_of(c, "/login")
+    return c.post("/login", data={"csrf": csrf, "token": token}, follow_redirects=False)
+
+
+def test_failed_sign_ins_are_throttled_per_address_and_per_store(data_dir, token):
+    """Before: 40 wrong tokens in 0.07 s, then the right one signed in. Now an address past
+    its failures gets 429 for every attempt, the right token included, by form or Bearer; and
+    failures from all addresses together close sign-in for a while (a spread-out guesser).
+    Each address is its own app, as under `serve --workers N`: the counts are the store's."""
+    limits = {"login_rate": (5, 600.0), "login_rate_store": (8, 600.0)}
+    bearer = {"Authorization": f"Bearer {token}"}
+    wrong = "vb_" + secrets.token_urlsafe(32)
+    with (
+        _client_at(data_dir, "10.0.0.1", **limits) as a,
+        _client_at(data_dir, "10.0.0.2", **limits) as b,
+        _client_at(data_dir, "10.0.0.3", **limits) as c,
+    ):
+        assert [_login(a, wrong).status_code for _ in range(5)] == [401] * 5
+        refused = _login(a, token)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+        assert "Too many failed sign-ins" in refused.text and "vb_session" not in a.cookies
+        assert a.get("/api/v1/jobs", headers=bearer).status_code == 429
+        # another address still signs in; its wrong Bearer tokens count as failures too
+        assert _login(b, token).status_code == 303
+        codes = [
+            b.get("/api/v1/jobs", headers={"Authorization": f"Bearer {wrong}"}).status_code
+            for _ in range(3)
+        ]
+        assert codes == [401] * 3
+        # 5 + 3 failures across the store: sign-in is closed for every address
+        assert _login(c, token).status_code == 429
+        assert c.get("/api/v1/jobs", headers=bearer).status_code == 429
+        assert b.get("/upload").status_code == 200  # a session already open still works
+    short = {"login_rate": (2, 1.0), "login_rate_store": (100, 1.0)}
+    with _client_at(data_dir, "10.0.0.4", **short) as d:
+        assert [_login(d, wrong).status_code for _ in range(3)] == [401, 401, 429]
+        time.sleep(1.1)  # the window passes: the right token works again
+        assert _login(d, token).status_code == 303
+
+
 def test_settings_for_worker_processes_keep_the_comment_limits(tmp_path):
     import os
 
-    s = WebSettings(data_dir=tmp_path, comment_rate=(2, 30.0), comment_max_chars=99)
+    s = WebSettings(
+        data_dir=tmp_path, comment_rate=(2, 30.0), comment_max_chars=99, login_rate=(3, 9.0)
+    )
     os.environ["VIDEOBRIEF_WEB_SETTINGS"] = to_env(s)
     try:
         back = from_env()
     finally:
         del os.environ["VIDEOBRIEF_WEB_SETTINGS"]
     assert back.comment_rate == (2, 30.0) and back.comment_max_chars == 99
+    assert back.login_rate == (3, 9.0) and back.login_rate_store == s.login_rate_store
 
 
 def test_bidi_controls_are_stripped_and_names_isolated(client, en_id, data_dir, token):
