@@ -173,6 +173,8 @@ def test_failed_sign_ins_are_throttled_per_address_and_per_store(data_dir, token
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
         assert "Too many failed sign-ins" in refused.text and "vb_session" not in a.cookies
         assert a.get("/api/v1/jobs", headers=bearer).status_code == 429
+        page = a.get("/", headers={**bearer, "accept": "text/html"})  # its error page too
+        assert page.status_code == 429 and "Too many failed sign-ins" in page.text
         # another address still signs in; its wrong Bearer tokens count as failures too
         assert _login(b, token).status_code == 303
         codes = [

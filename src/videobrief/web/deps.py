@@ -73,6 +73,7 @@ def admin_name(request: Request) -> str | None:
     store = app_state(request).store
     token, sid = bearer(request), request.cookies.get(SESSION_COOKIE)
     if token:  # a Bearer token is a sign-in: throttled as the form is, or it would be a way round
+        request.state.admin = None  # no admin, also for the error page that a 429 renders
         check_login_throttle(request)
         name = tokens.verify_token(store, token)
         if name is None:
