@@ -225,3 +225,46 @@ def test_a_killed_worker_loses_its_lease_and_the_job_is_claimed_again(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_job_that_kills_its_worker_three_times_is_failed_with_the_reason(store: Store) -> None:
+    """The supervisor saw each death: the job is queued again at once, twice; the third
+    death fails it with how its worker died and where, and the queue moves on."""
+    from videobrief.store.queries.web import MAX_CRASHES
+
+    job = store.create_job("bomb.wav", "/u/bomb", "0" * 64)
+    behind = store.create_job("next.wav", "/u/next", "1" * 64)
+    for n in range(1, MAX_CRASHES + 1):
+        claimed = store.claim_job(lease_s=60)
+        assert (claimed.id, claimed.attempts, claimed.crashes) == (job.id, n, n - 1)
+        store.job_progress(job.id, "english", 1, 4, "", claimed.attempts)
+        status = store.release_job(job.id, claimed.attempts, "it was killed by SIGKILL")
+        assert status == ("failed" if n == MAX_CRASHES else "queued")
+        assert store.release_job(job.id, claimed.attempts, "twice") is None  # claim is gone
+    failed = store.get_job(job.id)
+    assert (failed.status, failed.crashes, failed.lease_until) == ("failed", 3, None)
+    assert "died 3 times" in failed.error and "SIGKILL" in failed.error
+    assert "writing the English track" in failed.error
+    assert store.claim_job(lease_s=60).id == behind.id  # not the failed one, ever again
+    assert store.retry_job(job.id)  # an admin's retry starts the count afresh
+    assert store.get_job(job.id).crashes == 0
+
+
+def test_a_worker_that_died_unseen_counts_a_crash_when_its_lease_is_taken_over(
+    store: Store,
+) -> None:
+    """No supervisor saw it (the whole server went): the takeover after the lease counts the
+    crash; a worker the server stopped on purpose counts none."""
+    job = store.create_job("a.wav", "/u/a", "0" * 64)
+    first = store.claim_job(lease_s=60)
+    assert store.release_job(job.id, first.attempts, "the server stopped", crashed=False)
+    second = store.claim_job(lease_s=60)
+    assert (second.attempts, second.crashes) == (2, 0)
+    for crashes in (1, 2):
+        store.heartbeat_job(job.id, store.get_job(job.id).attempts, lease_s=-1)  # lease passes
+        again = store.claim_job(lease_s=60)
+        assert (again.id, again.crashes) == (job.id, crashes)
+    store.heartbeat_job(job.id, again.attempts, lease_s=-1)
+    assert store.claim_job(lease_s=60) is None  # the third: failed, not claimed
+    failed = store.get_job(job.id)
+    assert failed.status == "failed" and "lease" in failed.error and "3 times" in failed.error

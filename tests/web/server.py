@@ -19,6 +19,15 @@ def serving(data: Path, env: dict[str, str], *extra: str) -> Iterator[str]:
     """Start `videobrief serve` on `data`, wait until the API answers, yield its base URL;
     stop it after (killed if it does not stop within 15 s). A server that dies while starting
     raises with its stderr."""
+    with server_process(data, env, *extra) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def server_process(
+    data: Path, env: dict[str, str], *extra: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`serving`, also yielding the server's process (for tests that signal its children)."""
     port = free_port()
     cmd = [sys.executable, "-m", "videobrief", "serve", "--host", "127.0.0.1"]
     proc = subprocess.Popen(
@@ -39,7 +48,7 @@ def serving(data: Path, env: dict[str, str], *extra: str) -> Iterator[str]:
             raise RuntimeError(proc.stderr.read().decode())
         time.sleep(0.1)
     try:
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:

@@ -43,7 +43,7 @@ def test_videos_newest_first_and_transcript(client, en_id):
     t = client.get(f"/api/v1/videos/{en_id[:8]}/transcript").json()
     assert t["id"] == en_id and len(t["segments"]) == 3
     assert client.get("/api/v1/videos/" + "c" * 64).status_code == 404
-    assert client.get("/api/v1/videos/nothex").status_code == 422
+    assert client.get("/api/v1/videos/nothex").status_code == 404  # names no video either
     assert client.get(f"/api/v1/videos/{en_id}/brief").status_code == 404  # none stored: none shown
 
 

@@ -4,8 +4,11 @@ browser error pages, archive headlines, the meaning-search floor and job stage n
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
 
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.web.conftest import RU_ID, make_client, open_store, wav_bytes
@@ -141,16 +144,68 @@ def test_rate_limit_is_shared_by_server_processes(data_dir, en_id):
     assert codes == [201, 201, 201, 429, 429]
 
 
+def _client_at(data_dir, address: str, **settings) -> TestClient:
+    """A client whose requests come from `address`, on an app of its own (one per server
+    process) over the same store."""
+    return TestClient(make_client(data_dir, **settings).app, client=(address, 50000))
+
+
+def _login(c: TestClient, token: str):
+    csrf = csrf_of(c, "/login")
+    return c.post("/login", data={"csrf": csrf, "token": token}, follow_redirects=False)
+
+
+def test_failed_sign_ins_are_throttled_per_address_and_per_store(data_dir, token):
+    """Before: 40 wrong tokens in 0.07 s, then the right one signed in. Now an address past
+    its failures gets 429 for every attempt, the right token included, by form or Bearer; and
+    failures from all addresses together close sign-in for a while (a spread-out guesser).
+    Each address is its own app, as under `serve --workers N`: the counts are the store's."""
+    limits = {"login_rate": (5, 600.0), "login_rate_store": (8, 600.0)}
+    bearer = {"Authorization": f"Bearer {token}"}
+    wrong = "vb_" + secrets.token_urlsafe(32)
+    with (
+        _client_at(data_dir, "10.0.0.1", **limits) as a,
+        _client_at(data_dir, "10.0.0.2", **limits) as b,
+        _client_at(data_dir, "10.0.0.3", **limits) as c,
+    ):
+        assert [_login(a, wrong).status_code for _ in range(5)] == [401] * 5
+        refused = _login(a, token)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+        assert "Too many failed sign-ins" in refused.text and "vb_session" not in a.cookies
+        assert a.get("/api/v1/jobs", headers=bearer).status_code == 429
+        page = a.get("/", headers={**bearer, "accept": "text/html"})  # its error page too
+        assert page.status_code == 429 and "Too many failed sign-ins" in page.text
+        # another address still signs in; its wrong Bearer tokens count as failures too
+        assert _login(b, token).status_code == 303
+        codes = [
+            b.get("/api/v1/jobs", headers={"Authorization": f"Bearer {wrong}"}).status_code
+            for _ in range(3)
+        ]
+        assert codes == [401] * 3
+        # 5 + 3 failures across the store: sign-in is closed for every address
+        assert _login(c, token).status_code == 429
+        assert c.get("/api/v1/jobs", headers=bearer).status_code == 429
+        assert b.get("/upload").status_code == 200  # a session already open still works
+    short = {"login_rate": (2, 1.0), "login_rate_store": (100, 1.0)}
+    with _client_at(data_dir, "10.0.0.4", **short) as d:
+        assert [_login(d, wrong).status_code for _ in range(3)] == [401, 401, 429]
+        time.sleep(1.1)  # the window passes: the right token works again
+        assert _login(d, token).status_code == 303
+
+
 def test_settings_for_worker_processes_keep_the_comment_limits(tmp_path):
     import os
 
-    s = WebSettings(data_dir=tmp_path, comment_rate=(2, 30.0), comment_max_chars=99)
+    s = WebSettings(
+        data_dir=tmp_path, comment_rate=(2, 30.0), comment_max_chars=99, login_rate=(3, 9.0)
+    )
     os.environ["VIDEOBRIEF_WEB_SETTINGS"] = to_env(s)
     try:
         back = from_env()
     finally:
         del os.environ["VIDEOBRIEF_WEB_SETTINGS"]
     assert back.comment_rate == (2, 30.0) and back.comment_max_chars == 99
+    assert back.login_rate == (3, 9.0) and back.login_rate_store == s.login_rate_store
 
 
 def test_bidi_controls_are_stripped_and_names_isolated(client, en_id, data_dir, token):
@@ -180,6 +235,63 @@ def test_pages_and_api_show_the_file_name_not_the_server_path(data_dir, en_id):
         assert all(
             v["source"] == "talk.wav" or v["id"] == RU_ID for v in c.get("/api/v1/videos").json()
         )
+
+
+def test_exports_and_the_static_page_carry_the_file_name_not_the_server_path(
+    data_dir, en_id, token
+):
+    """Every download (the JSON export named the full path), the static page, an entity's
+    page and the check report, on the web and from the CLI's export."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.web.conftest import db_url_of
+    from videobrief.records import Entity, Mention
+
+    secret = "/srv/newsroom/secret-desk"
+    with open_store(data_dir) as store:
+        t = store.load_transcript(en_id)
+        estate = Entity(
+            id="E1",
+            type="LOC",
+            name="Norland",
+            name_en="Norland",
+            mentions=(Mention(segment=0, start=0.0, text="Norland"),),
+        )
+        untitled = t.model_copy(update={"title": None, "entities": (estate,)})
+        store.save_transcript(untitled, "entities", "k")
+        store.save_brief(en_id, Brief(headline=Claim(text="x", citations=(0,), times=(0.0,))), "k")
+        store.write(
+            lambda s: s.execute(
+                update(Video).where(Video.id == en_id).values(source=f"{secret}/talk.wav")
+            )
+        )
+    auth = {"Authorization": f"Bearer {token}"}
+    with make_client(data_dir) as c:
+        key = c.get("/api/v1/entities").json()[0]["key"]
+        answers = {
+            fmt: c.get(f"/v/{en_id}/export/{fmt}")
+            for fmt in ("json", "srt", "vtt", "txt", "html", "md")
+        }
+        answers["page"] = c.get(f"/v/{en_id}")
+        answers["entity"] = c.get("/entity", params={"key": key})
+        answers["check"] = c.post(
+            f"/api/v1/videos/{en_id}/check?format=md", json={"text": "x y z."}, headers=auth
+        )
+        assert json.loads(answers["json"].text)["source"] == "talk.wav"
+        for what, r in answers.items():
+            assert r.status_code == 200, what
+            assert "/srv" not in r.text and "secret-desk" not in r.text, what
+        assert "talk.wav" in answers["html"].text
+    db = db_url_of(data_dir)
+    cmd = [sys.executable, "-m", "videobrief", "export", en_id[:12], "--data-dir", str(data_dir)]
+    cmd += ["--db", db] if db else []
+    env = {k: v for k, v in os.environ.items() if k != "VIDEOBRIEF_DB"}
+    for fmt in ("json", "html"):
+        r = subprocess.run([*cmd, "-f", fmt], capture_output=True, text=True, env=env)
+        assert r.returncode == 0 and "talk.wav" in r.stdout, r.stderr
+        assert "/srv" not in r.stdout and "secret-desk" not in r.stdout, fmt
 
 
 def test_job_pages_need_admin_and_name_stages_for_people(client, token, data_dir):

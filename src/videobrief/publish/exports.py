@@ -16,6 +16,7 @@ import srt
 import webvtt
 
 from videobrief.files import write_atomic
+from videobrief.publish.page import filename
 from videobrief.records import Brief, CheckResult, Claim, Segment, Transcript
 from videobrief.text.timefmt import clock, vtt_timestamp
 
@@ -109,9 +110,12 @@ def to_vtt(transcript: Transcript, track: str = "original") -> str:
 def to_json(transcript: Transcript, description_check: CheckResult | None = None) -> str:
     """The public transcript.json form, human-readable (Cyrillic stays Cyrillic).
 
-    With a description check, it is added as `description_check` (an additive field).
+    `source` is the file's name only: an export is handed to readers, and where the file lay
+    on the machine that made it is none of theirs. With a description check, it is added as
+    `description_check` (an additive field).
     """
     doc = transcript.to_json_dict()
+    doc["source"] = filename(doc["source"])
     if description_check is not None:
         doc["description_check"] = description_check.to_json_dict()
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -85,10 +85,15 @@ def page_context(
 ) -> dict[str, Any]:
     """What page.html needs for one transcript; the web app adds its own keys on top.
 
+    The transcript's `source` is cut to the file's name (`filename`): a page is published, and
+    where the file lay on the server is not for its readers.
+
     `check` is the description check: the description box shows a verdict chip per sentence.
     Quotes are named from the transcript's speakers as they are now, so a speaker renamed
     after the brief was made shows the new name.
     """
+    # Only the file's name reaches a page, whatever a template does with `t.source`.
+    transcript = transcript.model_copy(update={"source": filename(transcript.source)})
     if brief is not None and brief.quotes and transcript.speakers:
         from videobrief.stages.brief.speakers import name_quotes
 

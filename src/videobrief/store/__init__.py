@@ -8,7 +8,16 @@ functions over a store), `search.py` (archive search over the indexes), `migrati
 
 from videobrief.store.queries.archive import VideoSummary
 from videobrief.store.queries.search import Filters, SegmentMatch
+from videobrief.store.queries.stages import Unfinished
 from videobrief.store.queries.web import CommentView, JobView
 from videobrief.store.store import Store
 
-__all__ = ["CommentView", "Filters", "JobView", "SegmentMatch", "Store", "VideoSummary"]
+__all__ = [
+    "CommentView",
+    "Filters",
+    "JobView",
+    "SegmentMatch",
+    "Store",
+    "Unfinished",
+    "VideoSummary",
+]

@@ -35,7 +35,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from videobrief.errors import BadInput
 from videobrief.records import Transcript
 from videobrief.store.queries.archive import ArchiveQueries
-from videobrief.store.queries.briefs import BriefQueries, write_brief, write_check
+from videobrief.store.queries.briefs import (
+    BriefQueries,
+    read_brief,
+    read_check,
+    write_brief,
+    write_check,
+)
 from videobrief.store.queries.entities import EntityQueries
 from videobrief.store.queries.search import SearchQueries
 from videobrief.store.queries.speakers import SpeakerQueries
@@ -246,8 +252,11 @@ class Store(
         self.write(fn)
 
     def load_transcript(self, video_id: str) -> Transcript | None:
-        """The stored transcript of a video, or None if the video is unknown."""
-        return self.read(lambda session: read_transcript(session, video_id))
+        """The stored transcript of a video, or None if the video is unknown.
+
+        Gated: a video with a stage not done raises `Unfinished` (see `queries/stages.py`).
+        """
+        return self.read_finished(video_id, lambda session: read_transcript(session, video_id))
 
     # -- the runner's seam (videobrief.pipeline.runner): artifacts by name ----------------
 
@@ -278,14 +287,15 @@ class Store(
             set_stage(session, video_id, stage, "done", key, None, options, version)
 
     def load_artifact(self, video_id: str, artifact: str) -> Any:
-        """A stored artifact by name: "transcript", "brief" or "description_check"."""
-        if artifact == "transcript":
-            return self.load_transcript(video_id)
-        if artifact == "brief":
-            return self.load_brief(video_id)
-        if artifact == "description_check":
-            return self.load_check(video_id)
-        raise ValueError(f"artifact {artifact!r} is not stored")
+        """A stored artifact by name: "transcript", "brief" or "description_check".
+
+        Not gated: a run reads what its earlier stages stored while later ones are not done.
+        """
+        readers = {"transcript": read_transcript, "brief": read_brief}
+        readers["description_check"] = read_check
+        if artifact not in readers:
+            raise ValueError(f"artifact {artifact!r} is not stored")
+        return self.read(lambda session: readers[artifact](session, video_id))
 
     def artifact_lineage(self, video_id: str, artifact: str) -> dict[str, str]:
         """Which stage runs made a stored artifact: stage name -> cache key ({} if none)."""

@@ -15,13 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from jinja2 import PackageLoader
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 from videobrief.publish import page
-from videobrief.store import Store
+from videobrief.store import Store, Unfinished
 from videobrief.store.queries.entities import archive_key
 from videobrief.store.search import SemanticIndex
 from videobrief.web.deps import AppState, render
-from videobrief.web.headers import SecurityMiddleware
+from videobrief.web.headers import BodyLimit, HeadAsGet, SecurityHeaders
 from videobrief.web.routes import (
     admin,
     api,
@@ -37,6 +38,22 @@ from videobrief.web.settings import WebSettings, from_env, load_secret
 from videobrief.web.worker import Worker
 
 STATIC = Path(__file__).parent / "static"
+RETRY_PROCESSING_S = 30  # Retry-After on a video that is still processing
+
+
+def _wrap_outermost(app: FastAPI) -> None:
+    """Put the security headers and HEAD outside the whole stack, Starlette's error middleware
+    included, so its 500 and every other answer the framework makes carry the headers too.
+
+    `add_middleware` can only go inside that middleware; Starlette builds the stack on the
+    first request by calling `build_middleware_stack`, so the app's own is wrapped.
+    """
+    build = app.build_middleware_stack
+
+    def build_wrapped() -> ASGIApp:
+        return HeadAsGet(SecurityHeaders(build()))
+
+    app.build_middleware_stack = build_wrapped  # type: ignore[method-assign]
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -94,7 +111,8 @@ def create_app(settings: WebSettings) -> FastAPI:
         app.include_router(module.router)
     # multipart framing adds a little to an upload's file size
     upload_limit = settings.max_upload_bytes + 1024 * 1024
-    app.add_middleware(SecurityMiddleware, upload_limit=upload_limit)
+    app.add_middleware(BodyLimit, upload_limit=upload_limit)
+    _wrap_outermost(app)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -104,23 +122,38 @@ def create_app(settings: WebSettings) -> FastAPI:
             response.headers[key] = value
         return response
 
+    @app.exception_handler(Unfinished)
+    async def processing(request: Request, exc: Unfinished) -> Response:
+        """A video whose stages are not all done: 409 with Retry-After, a page for people.
+
+        Raised by the store's read gate, whichever route or document asked."""
+        headers = {"Retry-After": str(RETRY_PROCESSING_S)}
+        if _wants_html(request):
+            message = (
+                f"This video is still processing (not finished: {', '.join(exc.stages)}). "
+                "Reload this page in a while."
+            )
+            context = {"title": "Still processing", "message": message}
+            response = render(request, "message.html", context, 409)
+            response.headers.update(headers)
+            return response
+        body = {"detail": str(exc), "status": "processing", "unfinished": list(exc.stages)}
+        return _json(body, 409, headers)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        """Bad parameters: 404 for a malformed id in a page path, else 400 for people, 422 for
-        the API. Never echoes the input (it may be huge or not even encodable)."""
+        """Bad parameters: 404 when the path names nothing (a malformed id is no video),
+        else 400 for people and 422 for the API. Never echoes the input (it may be huge or
+        not even encodable)."""
         errors = [
             {"loc": [str(part)[:40] for part in e.get("loc", ())], "msg": safe_text(e["msg"])}
             for e in exc.errors()[:10]
         ]
+        if any(e["loc"][:1] == ["path"] for e in errors):
+            return _error(request, 404, "No such page." if _wants_html(request) else "not found")
         if _wants_html(request):
-            in_path = any(e["loc"][:1] == ["path"] for e in errors)
-            status = 404 if in_path else 400
-            text = (
-                "No such page."
-                if in_path
-                else "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)
-            )
-            return _error(request, status, text)
+            text = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in errors)
+            return _error(request, 400, text)
         return _json({"detail": errors}, 422)
 
     return app
@@ -136,9 +169,11 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in accept
 
 
-def _json(body: object, status: int) -> Response:
+def _json(body: object, status: int, headers: dict[str, str] | None = None) -> Response:
     # ensure_ascii: escapes every non-ASCII character, so no input can fail to encode
-    return Response(json.dumps(body), status_code=status, media_type="application/json")
+    return Response(
+        json.dumps(body), status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -17,7 +17,12 @@ from videobrief.store import Store
 from videobrief.store.queries import security
 from videobrief.store.search import SemanticIndex
 from videobrief.web import tokens
-from videobrief.web.security import csrf_token, set_csrf_cookie
+from videobrief.web.security import (
+    check_login_throttle,
+    csrf_token,
+    login_failed,
+    set_csrf_cookie,
+)
 from videobrief.web.settings import WebSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,8 +72,12 @@ def admin_name(request: Request) -> str | None:
         return cached
     store = app_state(request).store
     token, sid = bearer(request), request.cookies.get(SESSION_COOKIE)
-    if token:
+    if token:  # a Bearer token is a sign-in: throttled as the form is, or it would be a way round
+        request.state.admin = None  # no admin, also for the error page that a 429 renders
+        check_login_throttle(request)
         name = tokens.verify_token(store, token)
+        if name is None:
+            login_failed(request)
     elif sid:
         name = security.session_admin(store, sid)
     else:

@@ -25,6 +25,10 @@ class WebSettings:
     worker: bool = True
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     comment_rate: tuple[int, float] = (5, 60.0)  # at most N comments per client per S seconds
+    # Failed sign-ins (form or Bearer token) allowed in S seconds: from one address, and from
+    # all addresses together (a spread-out guesser); past either, every attempt gets 429.
+    login_rate: tuple[int, float] = (10, 600.0)
+    login_rate_store: tuple[int, float] = (100, 600.0)
     comment_max_chars: int = 2000
     name_max_chars: int = 80
     cpu_threads: int = 2
@@ -55,6 +59,8 @@ def to_env(settings: WebSettings) -> str:
             "max_upload_bytes": settings.max_upload_bytes,
             "cpu_threads": settings.cpu_threads,
             "comment_rate": list(settings.comment_rate),
+            "login_rate": list(settings.login_rate),
+            "login_rate_store": list(settings.login_rate_store),
             "comment_max_chars": settings.comment_max_chars,
             "name_max_chars": settings.name_max_chars,
             "model": settings.model,
@@ -67,7 +73,8 @@ def from_env() -> WebSettings:
     """Inverse of `to_env`, read from the environment."""
     raw = json.loads(os.environ[ENV_SETTINGS])
     cache = raw.pop("cache_dir")
-    raw["comment_rate"] = tuple(raw["comment_rate"])
+    for key in ("comment_rate", "login_rate", "login_rate_store"):
+        raw[key] = tuple(raw[key])
     return WebSettings(
         data_dir=Path(raw.pop("data_dir")), cache_dir=Path(cache) if cache else None, **raw
     )

@@ -96,7 +96,8 @@ class ArchiveQueries(Queries):
         return self.read(lambda s: s.scalar(stmt))
 
     def video_summary(self, video_id: str) -> VideoSummary | None:
-        """One video's list line, or None (also while its stages are unfinished)."""
+        """One video's list line, or None if unknown (gated: `Unfinished` while a stage is not
+        done)."""
 
         def fn(session: Session) -> VideoSummary | None:
             v = session.get(Video, video_id)
@@ -106,7 +107,7 @@ class ArchiveQueries(Queries):
             langs = _languages(session, [video_id]).get(video_id, [])
             return VideoSummary(v.id, v.title, v.source, v.duration, v.created_at, n, langs)
 
-        return self.read(fn)
+        return self.read_finished(video_id, fn)
 
 
 def headlines(store, video_ids: list[str]) -> dict[str, str]:

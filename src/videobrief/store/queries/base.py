@@ -18,6 +18,8 @@ class Queries:
     # `read(fn)` / `write(fn)`: `fn(session)` in one transaction; `read` joins a `snapshot`.
     read: Callable[[Callable[[Session], Any]], Any]
     write: Callable[[Callable[[Session], Any]], Any]
+    # `read_finished(video_id, fn)`: `read(fn)` behind the gate for unfinished videos (stages).
+    read_finished: Callable[[str, Callable[[Session], Any]], Any]
     # The session factories behind them, for a method that opens its transaction itself.
     _read: sessionmaker[Session]
     _write: sessionmaker[Session]

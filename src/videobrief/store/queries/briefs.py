@@ -56,13 +56,21 @@ class BriefQueries(Queries):
             set_stage(session, video_id, "brief", "done", settings_hash, None)
 
     def load_brief(self, video_id: str) -> Brief | None:
-        """The stored brief of a video, or None if none was made yet."""
-        params = {"video_id": video_id}
-        payload = self.read(lambda session: session.connection().scalar(_BRIEF_JSON, params))
-        return Brief.model_validate(json.loads(payload)) if payload is not None else None
+        """The stored brief of a video, or None if none was made yet (gated: `Unfinished`)."""
+        return self.read_finished(video_id, lambda session: read_brief(session, video_id))
 
     def load_check(self, video_id: str, kind: str = "description") -> CheckResult | None:
-        """The stored check of a video's description (None if none was made)."""
-        params = {"video_id": video_id, "kind": kind}
-        payload = self.read(lambda session: session.connection().scalar(_CHECK_JSON, params))
-        return CheckResult.model_validate(json.loads(payload)) if payload is not None else None
+        """The stored check of a video's description, None if none was made (gated)."""
+        return self.read_finished(video_id, lambda session: read_check(session, video_id, kind))
+
+
+def read_brief(session: Session, video_id: str) -> Brief | None:
+    """A video's brief as stored, finished run or not (the runner's read; see `stages`)."""
+    payload = session.connection().scalar(_BRIEF_JSON, {"video_id": video_id})
+    return Brief.model_validate(json.loads(payload)) if payload is not None else None
+
+
+def read_check(session: Session, video_id: str, kind: str = "description") -> CheckResult | None:
+    """A video's check of one `kind` as stored, finished run or not (the runner's read)."""
+    payload = session.connection().scalar(_CHECK_JSON, {"video_id": video_id, "kind": kind})
+    return CheckResult.model_validate(json.loads(payload)) if payload is not None else None

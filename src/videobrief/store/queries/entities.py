@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from videobrief.records import Entity, Mention
+from videobrief.store.queries.archive import complete_video
 from videobrief.store.queries.base import Queries
 from videobrief.store.tables.entities import EntityRow, MentionRow
 from videobrief.store.tables.videos import Video
@@ -99,6 +100,8 @@ _MENTION_ROWS = (
 _ENTITY_COUNTS = (
     select(_E.norm, func.count(func.distinct(_E.video_id)), func.count(_M.id))
     .join(MentionRow.__table__, _M.entity_id == _E.id)
+    .join(Video, Video.id == _E.video_id)
+    .where(complete_video())
     .group_by(_E.norm)
 )
 _ENTITY_NAMES = select(_E.norm, _E.type, _E.name, _E.name_en).where(
@@ -157,7 +160,7 @@ def videos_naming(session: Session, key: str) -> list[EntityInVideo]:
     stmt = (
         select(EntityRow.video_id, EntityRow.key, Video.title, Video.source)
         .join(Video, Video.id == EntityRow.video_id)
-        .where(EntityRow.norm == key)
+        .where(EntityRow.norm == key, complete_video())
         .order_by(Video.created_at.desc(), EntityRow.video_id)
     )
     hits = list(session.execute(stmt))

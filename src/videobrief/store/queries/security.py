@@ -1,6 +1,7 @@
-"""Web security state every server process shares: admin sessions, token revocation and the
-comment rate limit. Kept in the store (not process memory) so `serve --workers N` enforces one
-limit and a sign-out or revocation holds in every process at once.
+"""Web security state every server process shares: admin sessions, token revocation, the
+comment rate limit and the failed sign-in throttle. Kept in the store (not process memory) so
+`serve --workers N` enforces one limit and a sign-out or revocation holds in every process at
+once.
 
 Functions over a `Store`; the web layer never writes SQL for these tables, which are declared
 in `tables/security.py`.
@@ -149,3 +150,44 @@ def rate_allow(store, bucket: str, client: str, limit: int, window: float) -> bo
         return True
 
     return store.write(fn)
+
+
+def rate_wait(store, limits: list[tuple[str, str, int, float]]) -> float:
+    """Seconds until each (bucket, client, limit, window) has room for one more event: 0 when
+    all have room now. Reads only; `rate_record` counts an event.
+
+    For limits on failures (sign-ins): the check comes before the attempt, the count after it
+    fails, so a right answer never costs a slot.
+    """
+    now = time.time()
+
+    def fn(session: Session) -> float:
+        wait = 0.0
+        for bucket, client, limit, window in limits:
+            recent = (
+                select(RateHit.at)
+                .where(RateHit.bucket == bucket, RateHit.client == client)
+                .where(RateHit.at >= now - window)
+                .order_by(RateHit.at.desc())
+                .limit(limit)
+            )
+            times = list(session.scalars(recent))
+            if len(times) >= limit:  # room again once the oldest of the last `limit` ages out
+                wait = max(wait, times[-1] + window - now)
+        return wait
+
+    return store.read(fn)
+
+
+def rate_record(store, events: list[tuple[str, str, float]]) -> None:
+    """Count one event for each (bucket, client, window), forgetting that client's events
+    older than the window, in one write transaction."""
+    now = time.time()
+
+    def fn(session: Session) -> None:
+        for bucket, client, window in events:
+            old = (RateHit.bucket == bucket) & (RateHit.client == client)
+            session.execute(delete(RateHit).where(old & (RateHit.at < now - window)))
+            session.add(RateHit(bucket=bucket, client=client, at=now))
+
+    store.write(fn)

@@ -21,6 +21,7 @@ from videobrief.errors import BadInput
 from videobrief.records import Speaker, Transcript
 from videobrief.stages.speakers import renames as rn
 from videobrief.stages.speakers.library import Voice
+from videobrief.store.queries.archive import complete_video
 from videobrief.store.queries.base import Queries
 from videobrief.store.tables.videos import (
     SegmentRow,
@@ -122,7 +123,8 @@ def _archive_speakers() -> Select:
     )
     per_video = (
         select(VideoSpeakerRow.name, VideoSpeakerRow.video_id, seg_count.label("n"))
-        .where(VideoSpeakerRow.name.is_not(None))
+        .join(Video, Video.id == VideoSpeakerRow.video_id)
+        .where(VideoSpeakerRow.name.is_not(None), complete_video())
         .subquery()
     )
     videos = func.count(func.distinct(per_video.c.video_id))
@@ -250,7 +252,7 @@ class SpeakerQueries(Queries):
                         VideoSpeakerRow.name_source,
                     )
                     .join(Video, Video.id == VideoSpeakerRow.video_id)
-                    .where(VideoSpeakerRow.name == name)
+                    .where(VideoSpeakerRow.name == name, complete_video())
                     .order_by(Video.created_at.desc(), VideoSpeakerRow.video_id)
                 )
             )

@@ -122,8 +122,9 @@ class VideoQueries(Queries):
         return found[0]
 
     def media_path(self, video_id: str) -> str | None:
-        """Where the video's source media is stored, if anywhere."""
-        return self.read(lambda s: s.connection().scalar(_MEDIA_PATH, {"video_id": video_id}))
+        """Where the video's source media is stored, if anywhere (gated, as `load_transcript`)."""
+        params = {"video_id": video_id}
+        return self.read_finished(video_id, lambda s: s.connection().scalar(_MEDIA_PATH, params))
 
     def set_media_path(self, video_id: str, path: str) -> None:
         """Point a video at its media file's new place (a moved data folder)."""

@@ -10,6 +10,12 @@ works. The claim is safe with several workers: PostgreSQL locks the candidate ro
 serialises writers (BEGIN IMMEDIATE) and the UPDATE re-checks the claim's conditions and its
 row count. `attempts` doubles as the claim's token: a worker whose lease was taken over can no
 longer renew, report progress on, or finish the job.
+
+A job whose worker dies while running it (SIGKILL, a crash in native code, memory) counts a
+crash: seen by the server that supervises the worker (`release_job`), or, when nobody saw it,
+by the claim that takes the job over after its lease passed. At `MAX_CRASHES` the job is
+`failed` with the reason instead of being claimed again: a file that kills every worker would
+otherwise take the queue down with it, forever.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from videobrief.store.tables.videos import utcnow
 from videobrief.store.tables.web import ApiToken, Comment, Job
 
 DEFAULT_LEASE_S = 60.0
+MAX_CRASHES = 3  # a job that has killed its worker this many times is failed
 _CLAIM_TRIES = 5
+_AGAIN = False  # `_claim_once`: nothing claimed this time, but look again
 
 # What a newsroom reads on the job page for each pipeline stage name.
 STAGE_LABELS = {
@@ -78,6 +86,7 @@ class JobView:
     created_at: datetime
     updated_at: datetime
     lease_until: datetime | None = None
+    crashes: int = 0  # times its worker died while running it
 
     @property
     def stage_label(self) -> str:
@@ -121,6 +130,17 @@ def _job_view(j: Job) -> JobView:
         j.created_at,
         j.updated_at,
         j.lease_until,
+        j.crashes,
+    )
+
+
+def _crash_reason(crashes: int, why: str, stage: str | None) -> str:
+    """The failed job's error: how often its worker died, and how and where the last time."""
+    label = stage_label(stage)
+    where = f" while {label[:1].lower()}{label[1:]}" if stage else ""
+    return (
+        f"stopped: its worker died {crashes} times running this job, so it is not tried again"
+        f" (the last time {why}{where}). Retry it once the cause is fixed."
     )
 
 
@@ -236,30 +256,50 @@ class WebQueries(Queries):
         return self.read(lambda s: [_job_view(j) for j in s.scalars(stmt)])
 
     def claim_job(self, lease_s: float = DEFAULT_LEASE_S) -> JobView | None:
-        """Take the oldest claimable job (status → running, lease starts), or None."""
+        """Take the oldest claimable job (status → running, lease starts), or None.
+
+        A running job whose lease has passed lost its worker: the takeover counts a crash, and
+        the job that reaches `MAX_CRASHES` so is failed instead of claimed.
+        """
         for _ in range(_CLAIM_TRIES):
             claimed = self.write(lambda s: self._claim_once(s, lease_s))
-            if claimed is not False:
+            if claimed is not _AGAIN:
                 return claimed
         return None
 
     def _claim_once(self, session: Session, lease_s: float) -> JobView | None | bool:
-        """One attempt; False when another worker won the row between SELECT and UPDATE."""
+        """One attempt; `_AGAIN` when another worker won the row between SELECT and UPDATE, or
+        when the row was a job failed here for its crashes."""
         now = utcnow()
-        pick = select(Job.id, Job.attempts).where(_claimable(now))
-        pick = pick.order_by(Job.created_at, Job.id).limit(1)
+        pick = select(Job.id, Job.attempts, Job.status, Job.crashes, Job.stage)
+        pick = pick.where(_claimable(now)).order_by(Job.created_at, Job.id).limit(1)
         if self.dialect == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
         row = session.execute(pick).first()
         if row is None:
             return None
-        job_id, attempts = row
+        job_id, attempts, status, crashes, stage = row
+        if status == "running":  # its worker died unseen: the lease ran out
+            crashes += 1
+        mine = and_(Job.id == job_id, Job.attempts == attempts, _claimable(now))
+        if crashes >= MAX_CRASHES:
+            reason = _crash_reason(crashes, "it stopped renewing its lease", stage)
+            session.execute(
+                update(Job)
+                .where(mine)
+                .values(
+                    status="failed", crashes=crashes, error=reason, lease_until=None, updated_at=now
+                )
+                .execution_options(synchronize_session=False)
+            )
+            return _AGAIN
         result = session.execute(
             update(Job)
-            .where(Job.id == job_id, Job.attempts == attempts, _claimable(now))
+            .where(mine)
             .values(
                 status="running",
                 attempts=attempts + 1,
+                crashes=crashes,
                 lease_until=now + timedelta(seconds=lease_s),
                 stage=None,
                 done=0.0,
@@ -271,8 +311,33 @@ class WebQueries(Queries):
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            return False
+            return _AGAIN
         return _job_view(session.get(Job, job_id, populate_existing=True))
+
+    def release_job(self, job_id: str, attempt: int, why: str, crashed: bool = True) -> str | None:
+        """The worker holding this claim is gone: queue the job again at once.
+
+        `crashed` (the worker died; `why` says how, e.g. "it was killed by SIGKILL") counts a
+        crash, and at `MAX_CRASHES` fails the job with the reason instead. A worker the server
+        stopped on purpose is no crash. Returns the job's new status, or None when the claim
+        was no longer that worker's.
+        """
+
+        def fn(session: Session) -> str | None:
+            job = session.scalars(
+                select(Job).where(_mine(job_id, attempt)).with_for_update()
+            ).first()
+            if job is None:
+                return None
+            job.crashes += int(crashed)
+            job.lease_until, job.updated_at = None, utcnow()
+            if job.crashes >= MAX_CRASHES:
+                job.status, job.error = "failed", _crash_reason(job.crashes, why, job.stage)
+            else:
+                job.status = "queued"
+            return job.status
+
+        return self.write(fn)
 
     def heartbeat_job(self, job_id: str, attempt: int, lease_s: float = DEFAULT_LEASE_S) -> bool:
         """Extend a running job's lease; False if the claim was lost (taken over or finished)."""
@@ -319,6 +384,6 @@ class WebQueries(Queries):
         stmt = (
             update(Job)
             .where(Job.id == job_id, Job.status == "failed")
-            .values(status="queued", updated_at=utcnow())
+            .values(status="queued", crashes=0, updated_at=utcnow())
         )
         return bool(self.write(lambda s: s.execute(stmt).rowcount))

@@ -84,6 +84,9 @@ class Job(Base):
     note: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Times the job's worker died while running it (killed, or its lease ran out); at
+    # `queries/web.MAX_CRASHES` the job fails instead of being claimed again.
+    crashes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A running job whose lease has passed is claimed again (its worker was killed).
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -28,6 +28,11 @@ JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
 _bearer = HTTPBearer(auto_error=False, description="Admin token from `videobrief token create`")
 AdminAuth = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"description": "Not found"}}
+# A video whose run has not finished: every read of it answers this (the store's gate).
+VIDEO_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {"description": "Still processing: try again after Retry-After seconds"},
+}
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "Admin token needed"}}
 
 
@@ -77,7 +82,7 @@ def _public(v: VideoSummary) -> VideoSummary:
     return replace(v, source=page.filename(v.source))
 
 
-@router.get("/videos/{video_id}", response_model=VideoSummary, responses=ERRORS)
+@router.get("/videos/{video_id}", response_model=VideoSummary, responses=VIDEO_ERRORS)
 def get_video(request: Request, video_id: VideoId):
     """One video's summary (id or a unique prefix of at least 6 hex characters)."""
     t = find_video(app_state(request).store, video_id)
@@ -87,7 +92,7 @@ def get_video(request: Request, video_id: VideoId):
     return _public(row)
 
 
-@router.get("/videos/{video_id}/transcript", responses=ERRORS)
+@router.get("/videos/{video_id}/transcript", responses=VIDEO_ERRORS)
 def get_transcript(request: Request, video_id: VideoId) -> dict[str, Any]:
     """The transcript in the public transcript.json form (segments, words, English track)."""
     body = find_video(app_state(request).store, video_id).to_json_dict()
@@ -95,7 +100,7 @@ def get_transcript(request: Request, video_id: VideoId) -> dict[str, Any]:
     return body
 
 
-@router.get("/videos/{video_id}/brief", response_model=Brief, responses=ERRORS)
+@router.get("/videos/{video_id}/brief", response_model=Brief, responses=VIDEO_ERRORS)
 def get_brief(request: Request, video_id: VideoId) -> Brief:
     """The brief with its citations, or 404 while the video has none."""
     state = app_state(request)
@@ -168,7 +173,7 @@ def search_api(
     ]
 
 
-@router.get("/videos/{video_id}/comments", response_model=list[CommentOut], responses=ERRORS)
+@router.get("/videos/{video_id}/comments", response_model=list[CommentOut], responses=VIDEO_ERRORS)
 def list_comments(request: Request, video_id: VideoId, _auth: AdminAuth = None):
     """Visible comments, oldest first (an admin token also shows pending and hidden ones)."""
     state = app_state(request)
@@ -188,7 +193,7 @@ def _is_admin(request: Request) -> bool:
 @router.post(
     "/videos/{video_id}/comments",
     status_code=201,
-    responses={**ERRORS, 429: {"description": "Rate limited"}},
+    responses={**VIDEO_ERRORS, 429: {"description": "Rate limited"}},
 )
 def add_comment(request: Request, video_id: VideoId, comment: Annotated[CommentIn, Body()]):
     """Post a comment (JSON needs no CSRF token: browsers cannot send it cross-site unasked)."""

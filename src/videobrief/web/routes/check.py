@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from videobrief.errors import BadInput
+from videobrief.publish import page
 from videobrief.stages.check import report
 from videobrief.stages.check.checker import MAX_TEXT_BYTES, check_text
 from videobrief.web.deps import VIDEO_ID_PATTERN, app_state, find_video, require_admin
@@ -36,6 +37,7 @@ class CheckIn(BaseModel):
         400: {"description": "Nothing to check, or a language the video lacks"},
         401: {"description": "Admin token needed"},
         404: {"description": "Not found"},
+        409: {"description": "Still processing: try again after Retry-After seconds"},
         413: {"description": f"Text over {MAX_TEXT_BYTES} bytes"},
     },
 )
@@ -58,5 +60,6 @@ def check_video(
     except BadInput as exc:
         raise HTTPException(400, str(exc)) from exc
     if format == "md":
-        return PlainTextResponse(report.to_markdown(result, transcript.title or transcript.source))
+        title = transcript.title or page.filename(transcript.source)
+        return PlainTextResponse(report.to_markdown(result, title))
     return result.to_json_dict()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from videobrief.store.queries import security
 from videobrief.web import comments as comment_store
@@ -22,6 +23,8 @@ async def small_form(request: Request) -> FormData:
     """A urlencoded or multipart form with no files and few fields."""
     try:
         return await request.form(max_files=0, max_fields=10, max_part_size=64 * 1024)
+    except StarletteHTTPException:  # the body limit's 413 (web/headers.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - starlette raises several kinds for bad bodies
         raise HTTPException(400, "bad form body") from exc
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from videobrief.publish import page
 from videobrief.web.deps import app_state, render
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +29,7 @@ def entity_page(request: Request, key: Annotated[str, Query(min_length=3, max_le
     hits = app_state(request).store.entity_videos(key)
     if not hits:
         raise HTTPException(404, "no video names this")
+    hits = [replace(h, source=page.filename(h.source)) for h in hits]  # never a server path
     first = hits[0].entity
     context = {"key": key, "hits": hits, "name": first.name, "name_en": first.name_en}
     return render(request, "entity.html", context)

@@ -82,14 +82,7 @@ def video_page(
     `?speaker=S2` shows only that speaker's segments (the others are sent `hidden`, so the
     filter works without script; video.js switches it in place)."""
     state = app_state(request)
-    t = find_video(state.store, video_id)
-    unfinished = state.store.unfinished_stages(t.id)
-    if unfinished:  # a run is under way, or was killed: never show half a result
-        message = (
-            "This video is still processing (stages not finished: "
-            f"{', '.join(unfinished)}). Reload this page in a while."
-        )
-        return render(request, "message.html", {"title": "Processing", "message": message})
+    t = find_video(state.store, video_id)  # a video still processing stops here: the store's gate
     brief = load_brief(state.store, t.id)
     path = _media_path(request, t.id)
     kind = media.media_type(path) if path else None
