@@ -20,17 +20,20 @@ import typer
 
 from videobrief.batch import logs, sources
 from videobrief.batch.executors import make_executor
-from videobrief.batch.run import BatchSettings, Limits, exit_code, parse_duration, parse_size
+from videobrief.batch.run import BatchSettings, Limits, exit_code, parse_size
 from videobrief.batch.view import BatchView
 from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
+    DEFAULT_MAX_DURATION,
     DataDir,
     DbUrl,
     LLMModel,
     LLMUrl,
+    MaxDuration,
     cache_dir,
     err,
     fail,
+    max_seconds,
 )
 from videobrief.errors import BadInput
 from videobrief.pipeline.process import RunConfig
@@ -55,9 +58,6 @@ WorkersOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option(help="Also write exports and page.html here.")]
 MaxSize = Annotated[str | None, typer.Option(help="Refuse inputs larger than this (e.g. 2G).")]
-MaxDuration = Annotated[
-    str | None, typer.Option(help="Refuse media longer than this (e.g. 3h, 1:30:00).")
-]
 TimeoutOpt = Annotated[
     float | None, typer.Option(help="Give up on one source after this many seconds.")
 ]
@@ -77,6 +77,7 @@ def _settings(
     llm_model: str,
     llm_timeout: float,
     limits: Limits,
+    longest: float,
 ) -> BatchSettings:
     config = RunConfig(
         data_dir=data_dir,
@@ -85,16 +86,14 @@ def _settings(
         english=EnglishOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
         cpu_threads=threads,
         brief=BriefOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
+        max_seconds=longest,
     )
     return BatchSettings(config, limits, out, job=uuid.uuid4().hex[:12])
 
 
-def _limits(
-    max_size: str | None, max_duration: str | None, timeout: float | None, dl_timeout: float
-) -> Limits:
+def _limits(max_size: str | None, timeout: float | None, dl_timeout: float) -> Limits:
     return Limits(
         max_bytes=parse_size(max_size) if max_size else None,
-        max_seconds=parse_duration(max_duration) if max_duration else None,
         timeout=timeout,
         download_timeout=dl_timeout,
     )
@@ -116,7 +115,7 @@ def batch(
     llm_model: LLMModel = "default",
     llm_timeout: LLMTimeout = 120.0,
     max_size: MaxSize = None,
-    max_duration: MaxDuration = None,
+    max_duration: MaxDuration = DEFAULT_MAX_DURATION,
     timeout: TimeoutOpt = None,
     download_timeout: DownloadTimeout = 30.0,
     log_json: LogJson = False,
@@ -126,10 +125,13 @@ def batch(
     logs.setup(log_json)
     try:
         items = sources.expand(inputs)
-        limits = _limits(max_size, max_duration, timeout, download_timeout)
+        limits = _limits(max_size, timeout, download_timeout)
+        longest = max_seconds(max_duration)
     except BadInput as exc:
         fail(exc)
-    settings = _settings(data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits)
+    settings = _settings(
+        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest
+    )
     settings = replace(settings, db_url=db)
     with (
         make_executor(executor.value, settings, workers, address) as ex,
@@ -165,7 +167,7 @@ def watch(
     llm_model: LLMModel = "default",
     llm_timeout: LLMTimeout = 120.0,
     max_size: MaxSize = None,
-    max_duration: MaxDuration = None,
+    max_duration: MaxDuration = DEFAULT_MAX_DURATION,
     timeout: TimeoutOpt = None,
     interval: Annotated[float, typer.Option(help="Seconds between folder scans.")] = 1.0,
     settle: Annotated[
@@ -178,13 +180,16 @@ def watch(
 
     logs.setup(log_json)
     try:
-        limits = _limits(max_size, max_duration, timeout, 30.0)
+        limits = _limits(max_size, timeout, 30.0)
+        longest = max_seconds(max_duration)
     except BadInput as exc:
         fail(exc)
     if not folder.is_dir():
         err.print(f"[red]error:[/red] {folder}: not a folder", highlight=False)
         raise typer.Exit(2)
-    settings = _settings(data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits)
+    settings = _settings(
+        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest
+    )
     settings = replace(settings, db_url=db)
     stopping: list[int] = []
     signal.signal(signal.SIGTERM, lambda sig, _f: stopping.append(sig))

@@ -58,6 +58,27 @@ LLMModel = Annotated[
 ]
 
 
+MaxDuration = Annotated[
+    str,
+    typer.Option(
+        "--max-duration",
+        help="Refuse media whose audio is longer than this (e.g. 3h, 90m, 1:30:00): checked on "
+        "what the file declares before decoding, and held to while decoding.",
+    ),
+]
+DEFAULT_MAX_DURATION = "6h"
+
+
+def max_seconds(text: str) -> float:
+    """`--max-duration` in seconds; BadInput unless it is a positive length."""
+    from videobrief.batch.run import parse_duration
+
+    seconds = parse_duration(text)
+    if not seconds > 0:
+        raise BadInput(f"--max-duration {text!r}: give a positive length such as 6h or 90m")
+    return seconds
+
+
 def cache_dir(data_dir: Path) -> Path:
     """Model caches: VIDEOBRIEF_CACHE_DIR, else `cache` inside the data folder."""
     return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))

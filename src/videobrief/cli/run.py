@@ -15,13 +15,16 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
+    DEFAULT_MAX_DURATION,
     DataDir,
     DbUrl,
     LLMModel,
     LLMUrl,
+    MaxDuration,
     cache_dir,
     err,
     fail,
+    max_seconds,
     open_existing,
     open_store,
 )
@@ -102,6 +105,7 @@ def run(
     speaker_encoder: Annotated[
         str, typer.Option(help="Speaker embeddings: campp (CAM++) or ge2e.")
     ] = "campp",
+    max_duration: MaxDuration = DEFAULT_MAX_DURATION,
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
@@ -121,6 +125,7 @@ def run(
             threads=threads,
             speakers=speakers,
             speaker_encoder=speaker_encoder,
+            max_seconds=max_seconds(max_duration),
         )
         if language or candidates:
             _refuse_language_for_transcripts(inputs)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from videobrief.errors import BadInput
+from videobrief.media import MAX_SECONDS
 from videobrief.pipeline.process import RunConfig
 from videobrief.stages.brief.options import BriefOptions
 from videobrief.stages.english.options import BACKENDS, EnglishOptions
@@ -53,6 +54,7 @@ def build_config(
     speakers: int | None = None,
     speaker_encoder: str = "campp",
     voices: tuple = (),
+    max_seconds: float = MAX_SECONDS,
 ) -> RunConfig:
     """A validated RunConfig (raises BadInput before any work is done).
 
@@ -69,6 +71,8 @@ def build_config(
         raise BadInput("--translate llm needs --llm-url")
     if speakers is not None and speakers < 1:
         raise BadInput("--speakers must be at least 1")
+    if not max_seconds > 0:
+        raise BadInput("--max-duration must be a positive length")
     llm_model = llm_model or "default"
     uses_llm = translate == "llm"
     english = EnglishOptions(
@@ -92,6 +96,7 @@ def build_config(
                 encoder=speaker_encoder, speakers=speakers, voices=tuple(voices)
             )
         },
+        max_seconds=max_seconds,
     )
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from videobrief.errors import BadInput
-from videobrief.media import probe, sha256_file
+from videobrief.media import MAX_SECONDS, probe, sha256_file
 from videobrief.pipeline.models import loaded_families, release_models, shared_model
 from videobrief.pipeline.registry import REGISTRY, by_name
 from videobrief.pipeline.stage import (
@@ -75,8 +75,9 @@ class RunResult:
 class StageContext:
     """The `Context` a stage runs with: progress goes to `on_event`, models to `shared_model`.
 
-    `device` is where models run ("cpu" or "cuda"): like `threads` it is a property of the
-    worker, not an option, so it is not part of any cache key.
+    `device` is where models run ("cpu" or "cuda") and `max_seconds` the longest audio the
+    run accepts: like `threads` they are properties of the worker, not options, so they are
+    not part of any cache key.
     """
 
     video_id: str
@@ -86,6 +87,7 @@ class StageContext:
     stage: Stage
     on_event: OnEvent
     device: str = "cpu"
+    max_seconds: float = MAX_SECONDS
     # set by a run that releases models: the families later stages of the source's plan
     # name, which `done_with` keeps; None (a batch, a Ray actor) keeps everything
     keep: frozenset[str] | None = None
@@ -193,6 +195,7 @@ class RunSettings:
     # one-source run (the CLI's `run FILE`). A batch or the web worker keeps its models for
     # the next source.
     release_models: bool = False
+    max_seconds: float = MAX_SECONDS  # the longest audio accepted (`--max-duration`)
 
     def context(
         self,
@@ -203,7 +206,14 @@ class RunSettings:
         keep: frozenset[str] | None = None,
     ) -> StageContext:
         return StageContext(
-            video_id, self.cache_dir, self.threads, source, stage, on_event, keep=keep
+            video_id,
+            self.cache_dir,
+            self.threads,
+            source,
+            stage,
+            on_event,
+            max_seconds=self.max_seconds,
+            keep=keep,
         )
 
     def options_for(self, stage: Stage) -> Any:
@@ -374,11 +384,12 @@ def by_name_in(stages: tuple[Stage, ...], name: str) -> Stage:
 Opened = tuple[str, str, MediaInfo | None]
 
 
-def open_source(source: Path) -> Opened:
-    """(kind, video id, media info) of a source; bad media fails here, before anything is stored."""
+def open_source(source: Path, max_seconds: float = MAX_SECONDS) -> Opened:
+    """(kind, video id, media info) of a source; bad media, or media declaring more than
+    `max_seconds` of audio, fails here, before anything is stored or decoded."""
     if formats.sniff_transcript(source):
         return "transcript", sha256_file(source), None
-    info = probe(source)
+    info = probe(source, max_seconds)
     return "media", info.sha256, info
 
 
@@ -397,7 +408,9 @@ def run_source(
     `opened` is `open_source(source)` when the caller already has it (probed elsewhere);
     `dispatch` says where the stages' `run` executes.
     """
-    kind, video_id, info = opened if opened is not None else open_source(source)
+    if opened is None:
+        opened = open_source(source, settings.max_seconds)
+    kind, video_id, info = opened
     given = {"source": source, "media": info}
     job = _Job(store, settings, registry, given, kind, video_id, on_event, dispatch)
     job.run_all()

@@ -1,0 +1,31 @@
+"""Uploads of hostile media: refused with 422 for what their header declares, before a job is
+queued or a sample decoded; nothing is kept. On SQLite and PostgreSQL (`data_dir`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.media import declared_wav, flac_declaring
+from tests.web.conftest import open_store
+from videobrief.web import jobs
+
+
+def _upload(client, token, path):
+    files = {"file": (path.name, path.read_bytes(), "audio/wav")}
+    return client.post("/api/v1/uploads", files=files, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_an_upload_declaring_18_hours_is_refused_with_422_and_not_queued(
+    client, token, data_dir, tmp_path
+):
+    bomb = declared_wav(tmp_path / "b.wav", rate=1, samples=65_536)
+    r = _upload(client, token, bomb)
+    assert r.status_code == 422, r.text
+    assert "1 Hz" in r.text and str(tmp_path) not in r.text
+    liar = flac_declaring(tmp_path / "long.flac", np.zeros(16_000, np.float32), 18 * 3600)
+    r = _upload(client, token, liar)
+    assert r.status_code == 422 and "over the --max-duration limit of 6 h" in r.text
+    uploads = data_dir / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    with open_store(data_dir) as store:
+        assert jobs.recent(store) == []
