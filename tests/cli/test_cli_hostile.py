@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.media import declared_wav, flac_declaring
+from tests.media import declared_wav, flac_declaring, write_wav
 from videobrief.media import sha256_file
 from videobrief.store import Store
 
@@ -70,11 +70,29 @@ def test_max_duration_is_checked_on_the_header_and_is_the_users_to_raise(cli, tm
     refused = cli("run", str(liar), "--translate", "none")
     assert refused.returncode == 2
     assert "over the --max-duration limit of 6 h" in _errors(refused)[0]
+    raised = cli("run", str(liar), "--translate", "none", "--max-duration", "24h")
+    assert raised.returncode == 2  # past the probe; its one real second is silence
+    assert "no speech found" in _errors(raised)[0]
     for bad in ("0", "lots"):
         assert cli("run", str(liar), "--max-duration", bad).returncode == 2
     _nothing_stored(cli, liar)
-    raised = cli("run", str(liar), "--translate", "none", "--max-duration", "24h")
-    assert raised.returncode == 0, raised.stderr  # past the probe: its one real second
+
+
+def test_silence_is_no_speech_found_and_stored_only_with_keep_empty(cli, tmp_path):
+    silent = write_wav(tmp_path / "silent.wav", np.zeros(8000, np.float32))  # 0.5 s
+    refused = cli("run", str(silent), "--translate", "none", "--out", str(tmp_path / "out"))
+    assert refused.returncode == 2
+    assert _errors(refused) == [
+        f"error: {silent}: no speech found; nothing was stored (--keep-empty stores it anyway)"
+    ]
+    _nothing_stored(cli, silent)
+    kept = cli("run", str(silent), "--translate", "none", "--keep-empty")
+    assert kept.returncode == 0, kept.stderr
+    assert "0 segments" in kept.stderr
+    with cli.store() as store:
+        assert [v.id for v in store.list_videos()] == [sha256_file(silent)]
+    again = cli("run", str(silent), "--translate", "none")  # kept once: a rerun never deletes it
+    assert again.returncode == 0 and "reused stored result" in again.stderr
 
 
 def test_impossible_srt_times_exit_2_naming_the_line_and_store_nothing(cli, tmp_path):

@@ -58,6 +58,10 @@ WorkersOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option(help="Also write exports and page.html here.")]
 MaxSize = Annotated[str | None, typer.Option(help="Refuse inputs larger than this (e.g. 2G).")]
+KeepEmpty = Annotated[
+    bool,
+    typer.Option("--keep-empty", help="Store sources in which no speech is found (default: fail)."),
+]
 TimeoutOpt = Annotated[
     float | None, typer.Option(help="Give up on one source after this many seconds.")
 ]
@@ -78,6 +82,7 @@ def _settings(
     llm_timeout: float,
     limits: Limits,
     longest: float,
+    keep_empty: bool = False,
 ) -> BatchSettings:
     config = RunConfig(
         data_dir=data_dir,
@@ -87,6 +92,7 @@ def _settings(
         cpu_threads=threads,
         brief=BriefOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
         max_seconds=longest,
+        keep_empty=keep_empty,
     )
     return BatchSettings(config, limits, out, job=uuid.uuid4().hex[:12])
 
@@ -116,6 +122,7 @@ def batch(
     llm_timeout: LLMTimeout = 120.0,
     max_size: MaxSize = None,
     max_duration: MaxDuration = DEFAULT_MAX_DURATION,
+    keep_empty: KeepEmpty = False,
     timeout: TimeoutOpt = None,
     download_timeout: DownloadTimeout = 30.0,
     log_json: LogJson = False,
@@ -130,7 +137,7 @@ def batch(
     except BadInput as exc:
         fail(exc)
     settings = _settings(
-        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest
+        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest, keep_empty
     )
     settings = replace(settings, db_url=db)
     with (
@@ -168,6 +175,7 @@ def watch(
     llm_timeout: LLMTimeout = 120.0,
     max_size: MaxSize = None,
     max_duration: MaxDuration = DEFAULT_MAX_DURATION,
+    keep_empty: KeepEmpty = False,
     timeout: TimeoutOpt = None,
     interval: Annotated[float, typer.Option(help="Seconds between folder scans.")] = 1.0,
     settle: Annotated[
@@ -188,7 +196,7 @@ def watch(
         err.print(f"[red]error:[/red] {folder}: not a folder", highlight=False)
         raise typer.Exit(2)
     settings = _settings(
-        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest
+        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest, keep_empty
     )
     settings = replace(settings, db_url=db)
     stopping: list[int] = []

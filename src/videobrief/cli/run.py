@@ -31,6 +31,7 @@ from videobrief.cli.options import (
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.pipeline.config import build_config
 from videobrief.pipeline.process import Event, RunConfig, process, publish, rerun_brief
+from videobrief.pipeline.runner import NoSpeech
 from videobrief.stages.brief.options import BriefOptions
 from videobrief.stages.english.options import BACKENDS
 from videobrief.store import Store
@@ -106,6 +107,12 @@ def run(
         str, typer.Option(help="Speaker embeddings: campp (CAM++) or ge2e.")
     ] = "campp",
     max_duration: MaxDuration = DEFAULT_MAX_DURATION,
+    keep_empty: Annotated[
+        bool,
+        typer.Option(
+            "--keep-empty", help="Store a file in which no speech is found (default: exit 2)."
+        ),
+    ] = False,
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
@@ -126,6 +133,7 @@ def run(
             speakers=speakers,
             speaker_encoder=speaker_encoder,
             max_seconds=max_seconds(max_duration),
+            keep_empty=keep_empty,
         )
         if language or candidates:
             _refuse_language_for_transcripts(inputs)
@@ -184,7 +192,8 @@ def _run_one(
         if result.brief is not None:
             _warn_llm_fallback(config.brief.llm_url, result.brief.backend)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        hint = " (--keep-empty stores it anyway)" if isinstance(exc, NoSpeech) else ""
+        err.print(f"[red]error:[/red] {exc}{hint}", highlight=False)
         return 2
     except VideobriefError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)

@@ -55,6 +55,7 @@ def build_config(
     speaker_encoder: str = "campp",
     voices: tuple = (),
     max_seconds: float = MAX_SECONDS,
+    keep_empty: bool = False,
 ) -> RunConfig:
     """A validated RunConfig (raises BadInput before any work is done).
 
@@ -97,6 +98,7 @@ def build_config(
             )
         },
         max_seconds=max_seconds,
+        keep_empty=keep_empty,
     )
 
 

@@ -59,6 +59,7 @@ class RunConfig:
     embed: bool = True  # fill the meaning-search index after the run
     release_models: bool = False  # free each model after its last stage (a one-source run)
     max_seconds: float = MAX_SECONDS  # the longest audio accepted (`--max-duration`)
+    keep_empty: bool = False  # store a source in which no speech was found (`--keep-empty`)
 
     def run_settings(self) -> RunSettings:
         """The runner's view: options by stage name (the English stage uses speech's model)."""
@@ -75,6 +76,7 @@ class RunConfig:
             stage_options,
             self.release_models,
             max_seconds=self.max_seconds,
+            keep_empty=self.keep_empty,
         )
 
 

@@ -47,6 +47,12 @@ T = TypeVar("T")
 REUSED = "reused stored result"
 
 
+class NoSpeech(BadInput):
+    """The source's transcript came out with no segment (silence, music, noise). A video that
+    says nothing is not worth an archive entry, so it is not stored unless the run keeps empty
+    results (`RunSettings.keep_empty`)."""
+
+
 @dataclass(frozen=True)
 class Event:
     """A progress report: which stage, how far (in `unit`s), and an optional note."""
@@ -196,6 +202,7 @@ class RunSettings:
     # the next source.
     release_models: bool = False
     max_seconds: float = MAX_SECONDS  # the longest audio accepted (`--max-duration`)
+    keep_empty: bool = False  # store a transcript with no segment instead of refusing it
 
     def context(
         self,
@@ -247,6 +254,8 @@ class _Job:
         self.keys = self._keys()
         self.ran: list[str] = []
         self.registered = False
+        # a video with a finished stage was stored before this run: never removed by it
+        self.known = store.any_stage_done(video_id)
 
     def _keys(self) -> dict[str, str]:
         content = {a: self.video_id for a in GIVEN}
@@ -276,6 +285,18 @@ class _Job:
         for stage in todo:
             if not self._done(stage):  # a later stage may have remade it as an input
                 self.execute(stage)
+                self._refuse_if_empty(stage)
+
+    def _refuse_if_empty(self, stage: Stage) -> None:
+        """After the stage that makes the transcript (speech, import): nothing said means
+        nothing stored, and no later stage runs, unless empty results are kept."""
+        if "transcript" not in stage.produces or "transcript" in stage.requires:
+            return
+        transcript = self.memory["transcript"][1]
+        if transcript.segments or self.settings.keep_empty or self.known:
+            return
+        self.store.delete_video(self.video_id)
+        raise NoSpeech(f"{self.name}: no speech found; nothing was stored")
 
     def _done(self, stage: Stage) -> bool:
         row = self.store.stage_row(self.video_id, stage.name)
