@@ -90,7 +90,7 @@ def probe(path: Path, max_seconds: float | None = MAX_SECONDS) -> MediaInfo:
         duration = _duration(container, stream)
         _check_declared(path, stream, duration, max_seconds)
         return MediaInfo(
-            path=str(path),
+            path=str(path.resolve()),  # stored for the player: valid from any working folder
             sha256=sha256_file(path),
             size_bytes=path.stat().st_size,
             duration=duration,

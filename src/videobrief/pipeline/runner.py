@@ -435,10 +435,29 @@ def run_source(
     given = {"source": source, "media": info}
     job = _Job(store, settings, registry, given, kind, video_id, on_event, dispatch)
     job.run_all()
+    if info is not None:
+        keep_media_path(store, video_id, info)
     transcript = job.final("transcript")
     brief = job.final("brief")
     checked = job.final("description_check")
     return RunResult(transcript, reused=not job.ran, brief=brief, description_check=checked)
+
+
+def keep_media_path(store: Store, video_id: str, info: MediaInfo) -> None:
+    """Point a stored video at the file just processed when its stored media path no longer
+    holds that file (moved, deleted, replaced, or stored relative to some working folder), so
+    running a moved file again repairs its player. A path that still holds it is left alone:
+    an upload's copy in the data folder outlives a file in someone's Downloads."""
+    stored = store.media_path(video_id)
+    if stored == info.path:
+        return
+    if stored and Path(stored).is_absolute():
+        try:
+            if Path(stored).stat().st_size == info.size_bytes:
+                return
+        except OSError:
+            pass
+    store.set_media_path(video_id, info.path)
 
 
 def rerun_stored(
