@@ -124,7 +124,10 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 
 def _file_identity(path: Path) -> tuple[int, int]:
-    st = path.stat()
+    try:
+        st = path.stat()
+    except OSError as exc:  # gone since the batch was listed (a watched folder, a share)
+        raise BadInput(f"{path}: no such file ({exc.strerror or exc})") from exc
     return st.st_size, st.st_mtime_ns
 
 

@@ -20,7 +20,7 @@ import typer
 
 from videobrief.batch import logs, sources
 from videobrief.batch.executors import make_executor
-from videobrief.batch.run import BatchSettings, Limits, exit_code, parse_size
+from videobrief.batch.run import BatchSettings, Limits, Outcome, exit_code, parse_size
 from videobrief.batch.view import BatchView
 from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
@@ -131,7 +131,7 @@ def batch(
     """Process many sources; a bad one fails alone, and a rerun skips what is done."""
     logs.setup(log_json)
     try:
-        items = sources.expand(inputs)
+        found = sources.expand(inputs)
         limits = _limits(max_size, timeout, download_timeout)
         longest = max_seconds(max_duration)
     except BadInput as exc:
@@ -140,11 +140,17 @@ def batch(
         data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest, keep_empty
     )
     settings = replace(settings, db_url=db)
+    refused = [Outcome(r.input, "failed", error=r.reason, bad_input=True) for r in found.refused]
+    total = len(found.sources) + len(refused)
     with (
         make_executor(executor.value, settings, workers, address) as ex,
-        BatchView(len(items), err, quiet=log_json or not sys.stderr.isatty()) as view,
+        BatchView(total, err, quiet=log_json or not sys.stderr.isatty()) as view,
     ):
-        outcomes = ex.run(items, view)
+        for outcome in refused:  # named nothing to run; the rest still runs
+            extra = {"job": settings.job, "source": outcome.source, "error": outcome.error}
+            logs.get("batch").warning("failed", extra={**extra, "status": "failed"})
+            view.finished(outcome)
+        outcomes = refused + ex.run(found.sources, view)
     for o in outcomes:
         if as_json:
             print(json.dumps(o.__dict__, default=str), flush=True)
