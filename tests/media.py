@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import wave
 from fractions import Fraction
 from pathlib import Path
@@ -76,3 +77,29 @@ def _write_video(out, stream, seconds: float) -> None:
         frame.time_base = Fraction(1, 2)
         out.mux(stream.encode(frame))
     out.mux(stream.encode(None))
+
+
+def declared_wav(path: Path, rate: int, samples: int, channels: int = 1) -> Path:
+    """An 8-bit PCM WAV of `samples` silent frames at `rate` Hz, header written by hand (the
+    `wave` module and FFmpeg refuse to write the absurd rates hostile files declare)."""
+    data = samples * channels
+    fmt = struct.pack("<IHHIIHH", 16, 1, channels, rate, rate * channels, channels, 8)
+    header = b"RIFF" + struct.pack("<I", 36 + data) + b"WAVEfmt " + fmt
+    path.write_bytes(header + b"data" + struct.pack("<I", data) + b"\x80" * data)
+    return path
+
+
+def flac_declaring(path: Path, samples: np.ndarray, declared_seconds: float) -> Path:
+    """A real FLAC of `samples` (16 kHz) whose STREAMINFO declares `declared_seconds`: FFmpeg
+    takes a FLAC's duration from that header field, so this is a file that lies about its
+    length either way."""
+    encode(samples, path)
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"fLaC" and data[4] & 0x7F == 0  # STREAMINFO comes first
+    at = 18  # rate (20 bits), channels (3), bits (5), total samples (36): one big-endian u64
+    fields = int.from_bytes(data[at : at + 8], "big")
+    total = int(declared_seconds * 16000)
+    fields = (fields & ~((1 << 36) - 1)) | total
+    data[at : at + 8] = fields.to_bytes(8, "big")
+    path.write_bytes(bytes(data))
+    return path

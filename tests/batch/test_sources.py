@@ -33,7 +33,7 @@ def test_folder_recursive_media_and_transcripts(tmp_path: Path) -> None:
     (tmp_path / "thumb.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
     (tmp_path / ".hidden").mkdir()
     shutil.copy(DEMO, tmp_path / ".hidden" / "x.mp4")
-    found = [Path(p).name for p in sources.expand([str(tmp_path)])]
+    found = [Path(p).name for p in sources.expand([str(tmp_path)]).sources]
     assert sorted(found) == ["clip.mp4", "renamed.dat", "talk.srt", "timed.txt"]
     assert "thumb.jpg" not in found and "x.mp4" not in found
 
@@ -43,21 +43,47 @@ def test_list_file_and_stdin(tmp_path: Path) -> None:
     (tmp_path / "two.srt").write_text(SRT)
     listing = tmp_path / "batch.txt"
     listing.write_text("# tonight\none.mp4\n\nhttps://example.invalid/v.mp4\ntwo.srt\n")
-    got = sources.expand([str(listing)])
+    got = sources.expand([str(listing)]).sources
     assert got == [
         str((tmp_path / "one.mp4").resolve()),
         "https://example.invalid/v.mp4",
         str(tmp_path / "two.srt"),
     ]
-    piped = sources.expand(["-"], stdin=io.StringIO(f"{tmp_path / 'one.mp4'}\n"))
+    piped = sources.expand(["-"], stdin=io.StringIO(f"{tmp_path / 'one.mp4'}\n")).sources
     assert piped == [str((tmp_path / "one.mp4").resolve())]
     # the same source named twice is processed once
-    assert len(sources.expand([str(tmp_path / "one.mp4")] * 2)) == 1
+    assert len(sources.expand([str(tmp_path / "one.mp4")] * 2).sources) == 1
 
 
-def test_missing_input_is_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="no such file"):
-        sources.expand([str(tmp_path / "nope.mp4")])
+def test_an_input_naming_nothing_is_refused_alone_and_the_rest_expand(tmp_path: Path) -> None:
+    shutil.copy(DEMO, tmp_path / "one.mp4")
+    listing = tmp_path / "tonight.list"
+    listing.write_text("one.mp4\ngone.mp4\n~nosuchuser-vb/x.mp4\n")
+    missing = str(tmp_path / "nope.mp4")
+    got = sources.expand([missing, str(listing), "x" * 5000])
+    assert got.sources == [str((tmp_path / "one.mp4").resolve())]
+    assert [r.reason for r in got.refused] == [
+        f"{missing}: no such file or folder",
+        f"{tmp_path / 'gone.mp4'}: no such file or folder",
+        f"{tmp_path / '~nosuchuser-vb/x.mp4'}: no such file or folder",
+        f"{'x' * 199}…: no such file or folder",
+    ]
+
+
+def test_a_transcript_page_with_lines_longer_than_a_file_name_is_a_source(tmp_path: Path) -> None:
+    """A paragraph cannot be a path (too long a name), so the page is not a list of paths."""
+    page = tmp_path / "page.txt"
+    summary = "The minister said the talks went well and would continue next month. " * 10
+    page.write_text(f"{summary}\n00:01 Good evening.\n00:04 The news.\n")
+    (tmp_path / "tonight.txt").write_text("page.txt\n")  # a real list, naming that page
+    for named in (page, tmp_path, tmp_path / "tonight.txt"):
+        got = sources.expand([str(named)])
+        assert (got.sources, got.refused) == ([str(page.resolve())], []), named
+
+
+def test_the_seed_page_is_a_source(seed_page: Path) -> None:
+    got = sources.expand([str(seed_page)])
+    assert (got.sources, got.refused) == ([str(seed_page.resolve())], [])
 
 
 def test_url_direct_and_html_page(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def test_a_bad_input_does_not_stop_the_good_ones(dirs, tmp_path, librivox):
     assert len(stored_ids(data)) == 1
 
 
-def test_three_hours_of_silence_finish_with_an_honest_empty_result(dirs, tmp_path):
+def test_three_hours_of_silence_are_no_speech_and_stored_only_with_keep_empty(dirs, tmp_path):
     data, out, cache = dirs
     path = tmp_path / "silence-3h.wav"
     write_wav(path, __import__("numpy").zeros(16000, dtype="float32"))
@@ -123,10 +123,16 @@ def test_three_hours_of_silence_finish_with_an_honest_empty_result(dirs, tmp_pat
         wav.setnframes(frames)
     with open(path, "r+b") as fh:
         fh.truncate(44 + frames * 2)
-    result = videobrief(["run", str(path), "--out", str(out), "--json"], data, cache)
+    refused = videobrief(["run", str(path), "--out", str(out), "--json"], data, cache)
+    assert refused.returncode == 2, refused.stderr
+    assert "silence-3h.wav: no speech found; nothing was stored" in refused.stderr
+    assert refused.stdout == "" and stored_ids(data) == []
+    args = ["run", str(path), "--out", str(out), "--json", "--keep-empty"]
+    result = videobrief(args, data, cache)
     assert result.returncode == 0, result.stderr
     doc = json.loads(Path(json.loads(result.stdout.splitlines()[-1])["json"]).read_text())
     assert doc["segments"] == [] and doc["duration"] == pytest.approx(10800, abs=1)
+    assert stored_ids(data) == [doc["id"]]
 
 
 def test_imported_seed_page_keeps_description_apart(dirs, seed_page):

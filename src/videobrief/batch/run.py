@@ -16,12 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from videobrief import media
 from videobrief.batch import download, logs, sources
 from videobrief.errors import BadInput
 from videobrief.pipeline.process import Event, OnEvent, RunConfig, process, publish
 from videobrief.pipeline.runner import Dispatch, Here, Opened, open_source
-from videobrief.stages.imports import formats
 from videobrief.store import Store
 from videobrief.store.queries import batches
 
@@ -34,10 +32,10 @@ class SourceTimeout(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """Refusals and timeouts. None means no limit."""
+    """Refusals and timeouts. None means no limit. (The duration limit is the run's own,
+    `RunConfig.max_seconds`: the probe and the decoder enforce it.)"""
 
     max_bytes: int | None = None
-    max_seconds: float | None = None
     timeout: float | None = None  # wall seconds for one source
     download_timeout: float = download.DEFAULT_TIMEOUT
 
@@ -99,18 +97,10 @@ def parse_duration(text: str) -> float:
 
 
 def check_limits(path: Path, limits: Limits) -> None:
-    """Refuse a source over the size or duration limit before any work is done on it."""
+    """Refuse a source over the size limit before any work is done on it."""
     size = path.stat().st_size
     if limits.max_bytes is not None and size > limits.max_bytes:
         raise BadInput(f"{path}: {size} bytes is over the --max-size limit of {limits.max_bytes}")
-    if limits.max_seconds is None or formats.sniff_transcript(path):
-        return
-    duration = media.probe(path).duration
-    if duration > limits.max_seconds:
-        raise BadInput(
-            f"{path}: {duration:.0f} s of audio is over the --max-duration limit "
-            f"of {limits.max_seconds:.0f} s"
-        )
 
 
 @contextmanager
@@ -134,7 +124,10 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 
 def _file_identity(path: Path) -> tuple[int, int]:
-    st = path.stat()
+    try:
+        st = path.stat()
+    except OSError as exc:  # gone since the batch was listed (a watched folder, a share)
+        raise BadInput(f"{path}: no such file ({exc.strerror or exc})") from exc
     return st.st_size, st.st_mtime_ns
 
 
@@ -153,10 +146,11 @@ def already_done(store: Store, source: str) -> batches.SourceState | None:
 
 def prepare(source: str, settings: BatchSettings) -> tuple[Path, Opened]:
     """A source made ready for the runner: downloaded if a URL, checked against the limits,
-    probed and hashed. Reads (and downloads) only: nothing is stored, so it can run anywhere."""
+    probed (media declaring more than `--max-duration` is refused here) and hashed. Reads (and
+    downloads) only: nothing is stored, so it can run anywhere."""
     path = _local_path(source, settings)
     check_limits(path, settings.limits)
-    return path, open_source(path)
+    return path, open_source(path, settings.config.max_seconds)
 
 
 def process_source(

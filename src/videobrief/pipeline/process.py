@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from videobrief.media import MAX_SECONDS
 from videobrief.models import embeddings
 from videobrief.pipeline.runner import (
     HERE,
@@ -57,6 +58,8 @@ class RunConfig:
     options: dict[str, Any] = field(default_factory=dict)
     embed: bool = True  # fill the meaning-search index after the run
     release_models: bool = False  # free each model after its last stage (a one-source run)
+    max_seconds: float = MAX_SECONDS  # the longest audio accepted (`--max-duration`)
+    keep_empty: bool = False  # store a source in which no speech was found (`--keep-empty`)
 
     def run_settings(self) -> RunSettings:
         """The runner's view: options by stage name (the English stage uses speech's model)."""
@@ -67,7 +70,14 @@ class RunConfig:
             "brief": self.brief,
             **self.options,
         }
-        return RunSettings(self.cache_dir, self.cpu_threads, stage_options, self.release_models)
+        return RunSettings(
+            self.cache_dir,
+            self.cpu_threads,
+            stage_options,
+            self.release_models,
+            max_seconds=self.max_seconds,
+            keep_empty=self.keep_empty,
+        )
 
 
 def process(

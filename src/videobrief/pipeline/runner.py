@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from videobrief.errors import BadInput
-from videobrief.media import probe, sha256_file
+from videobrief.media import MAX_SECONDS, probe, sha256_file
 from videobrief.pipeline.models import loaded_families, release_models, shared_model
 from videobrief.pipeline.registry import REGISTRY, by_name
 from videobrief.pipeline.stage import (
@@ -45,6 +45,12 @@ from videobrief.store import Store
 
 T = TypeVar("T")
 REUSED = "reused stored result"
+
+
+class NoSpeech(BadInput):
+    """The source's transcript came out with no segment (silence, music, noise). A video that
+    says nothing is not worth an archive entry, so it is not stored unless the run keeps empty
+    results (`RunSettings.keep_empty`)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,9 @@ class RunResult:
 class StageContext:
     """The `Context` a stage runs with: progress goes to `on_event`, models to `shared_model`.
 
-    `device` is where models run ("cpu" or "cuda"): like `threads` it is a property of the
-    worker, not an option, so it is not part of any cache key.
+    `device` is where models run ("cpu" or "cuda") and `max_seconds` the longest audio the
+    run accepts: like `threads` they are properties of the worker, not options, so they are
+    not part of any cache key.
     """
 
     video_id: str
@@ -86,6 +93,7 @@ class StageContext:
     stage: Stage
     on_event: OnEvent
     device: str = "cpu"
+    max_seconds: float = MAX_SECONDS
     # set by a run that releases models: the families later stages of the source's plan
     # name, which `done_with` keeps; None (a batch, a Ray actor) keeps everything
     keep: frozenset[str] | None = None
@@ -193,6 +201,8 @@ class RunSettings:
     # one-source run (the CLI's `run FILE`). A batch or the web worker keeps its models for
     # the next source.
     release_models: bool = False
+    max_seconds: float = MAX_SECONDS  # the longest audio accepted (`--max-duration`)
+    keep_empty: bool = False  # store a transcript with no segment instead of refusing it
 
     def context(
         self,
@@ -203,7 +213,14 @@ class RunSettings:
         keep: frozenset[str] | None = None,
     ) -> StageContext:
         return StageContext(
-            video_id, self.cache_dir, self.threads, source, stage, on_event, keep=keep
+            video_id,
+            self.cache_dir,
+            self.threads,
+            source,
+            stage,
+            on_event,
+            max_seconds=self.max_seconds,
+            keep=keep,
         )
 
     def options_for(self, stage: Stage) -> Any:
@@ -237,6 +254,8 @@ class _Job:
         self.keys = self._keys()
         self.ran: list[str] = []
         self.registered = False
+        # a video with a finished stage was stored before this run: never removed by it
+        self.known = store.any_stage_done(video_id)
 
     def _keys(self) -> dict[str, str]:
         content = {a: self.video_id for a in GIVEN}
@@ -266,6 +285,18 @@ class _Job:
         for stage in todo:
             if not self._done(stage):  # a later stage may have remade it as an input
                 self.execute(stage)
+                self._refuse_if_empty(stage)
+
+    def _refuse_if_empty(self, stage: Stage) -> None:
+        """After the stage that makes the transcript (speech, import): nothing said means
+        nothing stored, and no later stage runs, unless empty results are kept."""
+        if "transcript" not in stage.produces or "transcript" in stage.requires:
+            return
+        transcript = self.memory["transcript"][1]
+        if transcript.segments or self.settings.keep_empty or self.known:
+            return
+        self.store.delete_video(self.video_id)
+        raise NoSpeech(f"{self.name}: no speech found; nothing was stored")
 
     def _done(self, stage: Stage) -> bool:
         row = self.store.stage_row(self.video_id, stage.name)
@@ -374,11 +405,12 @@ def by_name_in(stages: tuple[Stage, ...], name: str) -> Stage:
 Opened = tuple[str, str, MediaInfo | None]
 
 
-def open_source(source: Path) -> Opened:
-    """(kind, video id, media info) of a source; bad media fails here, before anything is stored."""
+def open_source(source: Path, max_seconds: float = MAX_SECONDS) -> Opened:
+    """(kind, video id, media info) of a source; bad media, or media declaring more than
+    `max_seconds` of audio, fails here, before anything is stored or decoded."""
     if formats.sniff_transcript(source):
         return "transcript", sha256_file(source), None
-    info = probe(source)
+    info = probe(source, max_seconds)
     return "media", info.sha256, info
 
 
@@ -397,14 +429,35 @@ def run_source(
     `opened` is `open_source(source)` when the caller already has it (probed elsewhere);
     `dispatch` says where the stages' `run` executes.
     """
-    kind, video_id, info = opened if opened is not None else open_source(source)
+    if opened is None:
+        opened = open_source(source, settings.max_seconds)
+    kind, video_id, info = opened
     given = {"source": source, "media": info}
     job = _Job(store, settings, registry, given, kind, video_id, on_event, dispatch)
     job.run_all()
+    if info is not None:
+        keep_media_path(store, video_id, info)
     transcript = job.final("transcript")
     brief = job.final("brief")
     checked = job.final("description_check")
     return RunResult(transcript, reused=not job.ran, brief=brief, description_check=checked)
+
+
+def keep_media_path(store: Store, video_id: str, info: MediaInfo) -> None:
+    """Point a stored video at the file just processed when its stored media path no longer
+    holds that file (moved, deleted, replaced, or stored relative to some working folder), so
+    running a moved file again repairs its player. A path that still holds it is left alone:
+    an upload's copy in the data folder outlives a file in someone's Downloads."""
+    stored = store.media_path(video_id)
+    if stored == info.path:
+        return
+    if stored and Path(stored).is_absolute():
+        try:
+            if Path(stored).stat().st_size == info.size_bytes:
+                return
+        except OSError:
+            pass
+    store.set_media_path(video_id, info.path)
 
 
 def rerun_stored(

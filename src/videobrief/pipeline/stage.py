@@ -51,6 +51,9 @@ class Context(Protocol):
     cache_dir: Path
     threads: int
     device: str  # "cpu" or "cuda": where this worker runs models (not part of any key)
+    # the longest audio this run accepts (`--max-duration`): a bound on what a stage may hold,
+    # not a choice that shapes its output, so not part of any key either
+    max_seconds: float
 
     def progress(self, done: float, total: float, unit: str = "s", note: str = "") -> None:
         """Report how far the stage is (`unit`s done of `total`)."""

@@ -41,8 +41,10 @@ class WebSettings:
         return self.data_dir / "uploads"
 
     def resolved_cache_dir(self) -> Path:
-        env = os.environ.get("VIDEOBRIEF_CACHE_DIR")
-        return self.cache_dir or (Path(env) if env else self.data_dir / "cache")
+        """`cache_dir`, else the model cache every command shares."""
+        from videobrief.pipeline.config import model_cache_dir
+
+        return self.cache_dir or model_cache_dir()
 
 
 ENV_SETTINGS = "VIDEOBRIEF_WEB_SETTINGS"

@@ -2,6 +2,9 @@
 
 Nothing from the client becomes a path: the file is written to a random temporary name in the
 uploads folder, then renamed to its sha256. The original file name is kept only as a label.
+Media whose header declares more audio than the worker accepts (`media.MAX_SECONDS`), or an
+impossible rate or channel count, is refused with 422 before it is queued: a 65 KB file can
+declare 18 hours.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from videobrief.errors import BadInput
-from videobrief.media import probe
+from videobrief.media import MediaRefused, probe
 
 _CHUNK = 1 << 20
 _DECODE_FRAMES = 5
@@ -51,8 +54,9 @@ def safe_label(filename: str | None) -> str:
 
 
 def check_media(path: Path) -> None:
-    """Refuse anything that does not decode as audio (the extension is never consulted)."""
-    probe(path)  # container opens, has an audio stream
+    """Refuse anything that does not decode as audio (the extension is never consulted), and
+    audio the worker would refuse for what it declares (`MediaRefused`)."""
+    probe(path)  # container opens, has an audio stream, declares acceptable audio
     try:
         with av.open(str(path)) as container:
             stream = container.streams.audio[0]
@@ -78,6 +82,8 @@ def _store_by_hash(upload: UploadFile, folder: Path) -> tuple[Path, str]:
             raise UploadError(422, "the file is empty")
         try:
             check_media(tmp)
+        except MediaRefused as exc:
+            raise UploadError(422, str(exc).replace(str(tmp), "upload")) from exc
         except BadInput as exc:
             reason = str(exc).replace(str(tmp), "upload")
             raise UploadError(415, f"not a media file we can decode: {reason}") from exc

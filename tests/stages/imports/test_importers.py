@@ -275,3 +275,50 @@ def test_impossible_time_is_refused_with_its_line_number(tmp_path):
 
 def test_backwards_time_names_its_line(tmp_path):
     assert "line 3" in bad(tmp_path, "t.txt", "00:10 a\n05:00 b\n01:00 c\n")
+
+
+@pytest.mark.parametrize(
+    ("timings", "line", "stamp", "unit"),
+    [
+        (("00:00:01,000 --> 00:00:99,000",), 2, "00:00:99,000", "seconds"),
+        (
+            ("00:00:01,000 --> 00:00:02,000", "00:00:61,000 --> 00:01:70,000"),
+            6,
+            "00:00:61,000",
+            "seconds",
+        ),
+        (
+            ("00:00:01,000 --> 00:00:02,000", "00:59:00,000 --> 00:60:00,000"),
+            6,
+            "00:60:00,000",
+            "minutes",
+        ),
+    ],
+)
+def test_impossible_srt_times_are_refused_with_their_line_number(
+    tmp_path, timings, line, stamp, unit
+):
+    blocks = [f"{i}\n{timing}\nText {i}.\n" for i, timing in enumerate(timings, start=1)]
+    message = bad(tmp_path, "times.srt", "\n".join(blocks))
+    assert message == f"times.srt: line {line}: impossible time {stamp!r} ({unit} must be < 60)"
+
+
+@pytest.mark.parametrize(
+    ("timing", "stamp", "unit"),
+    [
+        ("00:00:01.000 --> 00:00:99.000", "00:00:99.000", "seconds"),
+        ("00:61.000 --> 01:70.000", "00:61.000", "seconds"),
+        ("59:00.000 --> 70:00.000 align:start", "70:00.000", "minutes"),  # no hours: still < 60
+    ],
+)
+def test_impossible_vtt_times_are_refused_with_their_line_number(tmp_path, timing, stamp, unit):
+    content = f"WEBVTT\n\n00:00.000 --> 00:01.000\nFirst.\n\n{timing}\nSecond.\n"
+    message = bad(tmp_path, "times.vtt", content)
+    assert message == f"times.vtt: line 6: impossible time {stamp!r} ({unit} must be < 60)"
+
+
+def test_long_but_possible_cue_times_still_import(tmp_path):
+    srt = write(tmp_path, "long.srt", "1\n01:59:58,000 --> 01:59:59,999\nLate.\n")
+    assert import_transcript(srt, "x" * 64).segments[0].end == pytest.approx(7199.999)
+    vtt = write(tmp_path, "long.vtt", "WEBVTT\n\n59:58.000 --> 59:59.500\nLate.\n")
+    assert import_transcript(vtt, "x" * 64).segments[0].start == 3598.0

@@ -128,6 +128,7 @@ class _Call:
     threads: int
     source: str  # the runner's name for the source (Event.source)
     tag: str  # the batch source the driver files this call's events under
+    max_seconds: float  # the run's --max-duration, which bounds the audio decoded
 
 
 class _Sink:
@@ -176,7 +177,14 @@ def run_stage_here(
     device = device_for(ray.get_gpu_ids())
     sink = _Sink(events, call.tag)
     ctx = StageContext(
-        call.video_id, call.cache_dir, call.threads, call.source, stage, sink, device
+        call.video_id,
+        call.cache_dir,
+        call.threads,
+        call.source,
+        stage,
+        sink,
+        device,
+        max_seconds=call.max_seconds,
     )
     started = time.perf_counter()
     values = stage.run(inputs, options, ctx)
@@ -299,7 +307,9 @@ class _SourceDispatch:
 
         plain = {a: v for a, v in inputs.items() if not isinstance(v, _Held)}
         held = [v for v in inputs.values() if isinstance(v, _Held)]
-        call = _Call(ctx.video_id, ctx.cache_dir, ctx.threads, ctx.source, self.source)
+        call = _Call(
+            ctx.video_id, ctx.cache_dir, ctx.threads, ctx.source, self.source, ctx.max_seconds
+        )
         args = (stage, plain, [h.name for h in held], options, call, self.ex.events)
         refs = [h.ref for h in held]
         if runs_on_actor(stage):

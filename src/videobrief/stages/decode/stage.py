@@ -1,4 +1,8 @@
-"""The `decode` stage: media → 16 kHz mono float32 (PyAV). Never stored: cheap to redo."""
+"""The `decode` stage: media → 16 kHz mono float32 (PyAV). Never stored: cheap to redo.
+
+The run's `--max-duration` (`ctx.max_seconds`) bounds the audio held, whatever the file's
+header declared (`videobrief.media.decode_audio`).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from videobrief.stages.decode.options import DecodeOptions
 def run(inputs: Mapping[str, Any], options: DecodeOptions, ctx: Context) -> dict[str, Any]:
     info: MediaInfo = inputs["media"]
     ctx.progress(0.0, info.duration)
-    audio = decode_audio(inputs["source"], info.duration)
+    audio = decode_audio(inputs["source"], info.duration, ctx.max_seconds)
     seconds = len(audio) / SAMPLE_RATE
     ctx.progress(seconds, seconds)
     return {"audio": audio}

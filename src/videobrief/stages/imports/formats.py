@@ -51,6 +51,9 @@ _SWALLOWED_TIMING = re.compile(r"^\s*\S*\d\S*:\S*\s*-->\s*\S*:\S*\s*$")
 _SRT_FORMAT_TAG = re.compile(r"</?(?:i|b|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 _VTT_TAG = re.compile(r"<[^>\n]*>")
 _VTT_TIME = re.compile(r"^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$")
+# A cue timing line of SRT or WebVTT, and one of its two times, valid or not.
+_CUE_TIMING = re.compile(r"^[ \t]*(\S+)[ \t]*-->[ \t]*(\S+)")
+_CUE_TIME = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+)[,.]\d+$")
 
 # Page furniture seen under scraped transcripts. Whole trailing lines matching any of these are
 # dropped; the multi-word prompts are also cut when glued to the end of the last line.
@@ -193,8 +196,33 @@ def _excerpt(text: str, limit: int = 60) -> str:
 # --- SRT --------------------------------------------------------------------------------------
 
 
+def _check_cue_times(text: str, name: str, fmt: str) -> None:
+    """Refuse a cue time with seconds or minutes of 60 or more, naming its line.
+
+    The `srt` library adds the fields up, so "00:00:99,000" would pass as 1:39 and shift
+    every later cue. WebVTT minutes are two digits below 60 even without hours; an SRT time
+    always has hours. A time of another shape is left to the parser's own error.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        timing = _CUE_TIMING.match(line)
+        if timing is None:
+            continue
+        for stamp in timing.groups():
+            fields = _CUE_TIME.match(stamp)
+            if fields is None:
+                continue
+            bad_seconds = int(fields["s"]) >= 60
+            bad_minutes = (fmt == "vtt" or fields["h"] is not None) and int(fields["m"]) >= 60
+            if bad_seconds or bad_minutes:
+                unit = "seconds" if bad_seconds else "minutes"
+                raise BadInput(
+                    f"{name}: line {number}: impossible time {stamp!r} ({unit} must be < 60)"
+                )
+
+
 def _parse_srt(text: str, name: str) -> list[_Cue]:
     """Parse SRT with the `srt` library, turning its leniency into explicit errors."""
+    _check_cue_times(text, name, "srt")
     cues: list[_Cue] = []
     try:
         for sub in srt.parse(text):
@@ -228,6 +256,7 @@ def _srt_cue(sub: srt.Subtitle, name: str, block: int) -> _Cue:
 
 def _parse_vtt(text: str, name: str) -> list[_Cue]:
     """Parse WebVTT with webvtt-py (strict where the installed version supports it)."""
+    _check_cue_times(text, name, "vtt")
     buffer = io.StringIO(text)
     strict_ok = "strict" in inspect.signature(webvtt.from_buffer).parameters  # 0.6+
     kwargs = {"strict": True} if strict_ok else {}
