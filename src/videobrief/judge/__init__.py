@@ -67,6 +67,4 @@ class Judge:
         asks = [i for i, r in enumerate(readings) if self.vote is not None and r.needs_vote]
         answers = self.vote([readings[i].ballot() for i in asks]) if asks and self.vote else []
         votes: dict[int, str | None] = dict(zip(asks, answers, strict=True))
-        return [
-            rules.decide(r, votes.get(i), voted=i in votes) for i, r in enumerate(readings)
-        ]
+        return [rules.decide(r, votes.get(i), voted=i in votes) for i, r in enumerate(readings)]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,9 +51,7 @@ _MONTHS_RU = (
 _RU_MONTH_END = {
     "март": r"(?:а|е|ом)?", "август": r"(?:а|е|ом|у)?", "ма": r"(?:й|я|е|ем|ю)",
 }  # fmt: skip
-_RU_MONTH = [
-    re.compile(stem + _RU_MONTH_END.get(stem, r"(?:ь|я|е|ем|ю)")) for stem in _MONTHS_RU
-]
+_RU_MONTH = [re.compile(stem + _RU_MONTH_END.get(stem, r"(?:ь|я|е|ем|ю)")) for stem in _MONTHS_RU]
 MONTH_NAMES = tuple(m.capitalize() for m in _MONTHS_EN)
 
 # -- relative years -------------------------------------------------------------------------
@@ -90,7 +89,10 @@ _DIRECTION = (
 )  # fmt: skip
 _OPPOSITE = {"up": "down", "down": "up", "majority": "minority", "minority": "majority"}
 _SAID_DIRECTION = {
-    "up": "it grew", "down": "it fell", "majority": "a majority", "minority": "a minority",
+    "up": "it grew",
+    "down": "it fell",
+    "majority": "a majority",
+    "minority": "a minority",
 }
 
 # -- negation -------------------------------------------------------------------------------
@@ -282,10 +284,8 @@ def _alias_spans(text: str) -> list[tuple[str, str, int]]:
 def names(text: str) -> tuple[Name, ...]:
     """Typed names in `text`: the alias table first (its types are sure), then NER."""
     spans = _alias_spans(text)
-    try:
+    with suppress(Exception):  # no recogniser installed: the alias table alone
         spans += _natasha_spans(text) if is_cyrillic(text) else _spacy_spans(text)
-    except Exception:  # noqa: BLE001 - no recogniser installed: the alias table alone
-        pass
     out: dict[str, Name] = {}
     taken: list[tuple[int, int]] = []
     for said, kind, start in spans:
@@ -369,11 +369,11 @@ def name_found(name: str, texts: Sequence[str], pairs: Sequence[tuple[str, str]]
         return ident in aliases.mentioned(joined)
     if Evidence(joined).has_name(name):
         return True
-    for said, english in pairs:
-        if Evidence(english).has_name(name) or Evidence(said).has_name(name):
-            if Evidence(joined).has_name(said) or Evidence(joined).has_name(english):
-                return True
-    return False
+    return any(
+        (Evidence(english).has_name(name) or Evidence(said).has_name(name))
+        and (Evidence(joined).has_name(said) or Evidence(joined).has_name(english))
+        for said, english in pairs
+    )
 
 
 # -- comparison -----------------------------------------------------------------------------
@@ -463,8 +463,13 @@ def _name_difference(
         if name.place_role:
             # «в Минске» against "held in Moscow", even when the claim names Minsk elsewhere
             # ("the Minsk conference was held in Moscow"): the place where it happened differs.
-            placed = [v for v in video.names if v.type == "LOC" and v.place_role and not any(
-                same_entity(v.text, c.text, pairs) for c in claim.names if c.place_role)]
+            placed = [
+                v
+                for v in video.names
+                if v.type == "LOC"
+                and v.place_role
+                and not any(same_entity(v.text, c.text, pairs) for c in claim.names if c.place_role)
+            ]
             if placed:
                 return Difference("place", name.text, placed[0].text, True)
         rivals = [
