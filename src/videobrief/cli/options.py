@@ -58,6 +58,16 @@ LLMModel = Annotated[
 ]
 
 
+JudgeOption = Annotated[
+    str,
+    typer.Option(
+        "--judge",
+        help="How claims are judged: llm-bundled (slot rules and the bundled model's vote; "
+        "--llm-url puts that model in its place) or rules (the slot rules alone, faster).",
+    ),
+]
+
+
 def cache_dir(data_dir: Path) -> Path:
     """Model caches: VIDEOBRIEF_CACHE_DIR, else `cache` inside the data folder."""
     return Path(os.environ.get("VIDEOBRIEF_CACHE_DIR", data_dir / "cache"))

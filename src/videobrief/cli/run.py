@@ -17,6 +17,7 @@ from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
     DataDir,
     DbUrl,
+    JudgeOption,
     LLMModel,
     LLMUrl,
     cache_dir,
@@ -102,6 +103,7 @@ def run(
     speaker_encoder: Annotated[
         str, typer.Option(help="Speaker embeddings: campp (CAM++) or ge2e.")
     ] = "campp",
+    judge: JudgeOption = "llm-bundled",
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
@@ -121,6 +123,7 @@ def run(
             threads=threads,
             speakers=speakers,
             speaker_encoder=speaker_encoder,
+            judge=judge,
         )
         if language or candidates:
             _refuse_language_for_transcripts(inputs)
