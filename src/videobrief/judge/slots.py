@@ -81,7 +81,7 @@ _DIRECTION = (
     ("up", re.compile(
         r"\b(?:gr[eo]w\w*|growth|ris(?:e|es|en|ing)|rose|increas\w*|expand\w*|expansion|"
         r"widen\w*|gain\w*|higher|boost\w*|рост\w*|прирост\w*|вырос\w*|раст[её]т\w*|"
-        r"увелич\w*|повыш\w*|повыс\w*|расшир\w*|нараст\w*|нарастил\w*)\b", re.I)),
+        r"увелич\w*|повыш\w*|повыс\w*|расшир\w*|нараст\w*|наращ\w*)\b", re.I)),
     ("down", re.compile(
         r"\b(?:fell|fall\w*|declin\w*|decreas\w*|drop\w*|lower\w*|fewer|reduc\w*|"
         r"shr[iu]nk\w*|shrank|weaken\w*|сниж\w*|сниз\w*|сокра[щт]\w*|уменьш\w*|"
@@ -99,7 +99,7 @@ _SAID_DIRECTION = {
 
 _NOT_ONLY = re.compile(r"\b(?:not only|не только|не просто)\b", re.I)
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|neither|nor|none|nobody|nothing|without|"
+    r"\b(?:not|cannot|never|no|neither|nor|none|nobody|nothing|without|"
     r"не|ни|нет|никогда|никто|ничего|нельзя|без)\b|n't\b",
     re.I,
 )
@@ -207,8 +207,8 @@ def _unit_after(text: str, end: int) -> str | None:
 
 
 def _short_year(text: str, m: NumberMention) -> int | None:
-    """ "26-й год", "the year 26": a two-digit year of this century."""
-    if m.value >= 100 or not m.value.is_integer():
+    """ "26-й год": a two-digit year of this century (not "три года", not "5 лет")."""
+    if m.spelled or not (10 <= m.value < 100) or not m.value.is_integer():
         return None
     after = text[m.end : m.end + 6].strip().lower()
     return 2000 + int(m.value) if after.startswith(("год", "year")) else None
