@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -44,7 +45,8 @@ DATA = ROOT / "bench" / "data" / "check_bench.json"
 SEED_KEPT = ROOT / "bench" / "data" / "check_seed_transcript.json"
 DEMO = ROOT / "tests" / "fixtures" / "demo-transcript.json"
 RU_READ = ROOT / "tests" / "fixtures" / "ru-read-reference.json"
-SEED = ROOT.parent / "shared" / "seed" / "seed-page.txt"
+SHARED = Path(os.environ.get("VIDEOBRIEF_SHARED") or ROOT.parent / "shared")
+SEED = SHARED / "seed" / "seed-page.txt"
 CACHE = Path.home() / ".cache" / "videobrief-tests"
 SYSTEMS = ("rules", "rules + judge", "check-v1")
 

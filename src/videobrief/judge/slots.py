@@ -84,7 +84,7 @@ _DIRECTION = (
         r"увелич\w*|повыш\w*|повыс\w*|расшир\w*|нараст\w*|наращ\w*)\b", re.I)),
     ("down", re.compile(
         r"\b(?:fell|fall\w*|declin\w*|decreas\w*|drop\w*|lower\w*|fewer|reduc\w*|"
-        r"shr[iu]nk\w*|shrank|weaken\w*|сниж\w*|сниз\w*|сокра[щт]\w*|уменьш\w*|"
+        r"shr[iu]nk\w*|shrank|weaken\w*|(?:scal|cut)\w* back|curtail\w*|сниж\w*|сниз\w*|сокра[щт]\w*|уменьш\w*|"
         r"паден\w*|упал\w*|спад\w*|ослаб\w*)\b", re.I)),
 )  # fmt: skip
 _OPPOSITE = {"up": "down", "down": "up", "majority": "minority", "minority": "majority"}
@@ -121,6 +121,7 @@ _UNITS = (
     ("percent", re.compile(r"^(?:%|percent|per cent|процент\w*)$", re.I)),
     ("country", re.compile(r"^(?:countr\w*|states?|nations?|стран\w*|государств\w*)$", re.I)),
     ("time", re.compile(r"^(?:times|раз|раза)$", re.I)),
+    ("century", re.compile(r"^(?:century|centuries|век|века|веке|веков)$", re.I)),
     ("people", re.compile(r"^(?:people|persons?|человек\w*|людей)$", re.I)),
 )
 
@@ -365,8 +366,8 @@ def name_found(name: str, texts: Sequence[str], pairs: Sequence[tuple[str, str]]
     if not joined:
         return False
     ident = _alias_id(name)
-    if ident is not None:
-        return ident in aliases.mentioned(joined)
+    if ident is not None and ident in aliases.mentioned(joined):
+        return True
     if Evidence(joined).has_name(name):
         return True
     return any(
@@ -475,6 +476,7 @@ def _name_difference(
         rivals = [
             v for v in video.names
             if v.type == name.type
+            and not Evidence(v.text).has_name(name.text)  # "UN" in «Генассамблея ООН»
             and not any(same_entity(v.text, c.text, pairs) for c in claim.names)
         ]  # fmt: skip
         if rivals and (found_any or name.type == "PER"):
