@@ -2,12 +2,11 @@
 checker before the judge (check-v1), in one run.
 
     PYTHONPATH=src .venv/bin/python bench/check.py [--part held_out|calibration|all]
-    PYTHONPATH=src .venv/bin/python bench/check.py --remake-seed   # the seed's English track
 
 The claims (bench/data/check_bench.json) are about three transcripts: the seed page imported
-and given its English track by the English stage (kept in bench/data/check_seed_transcript.json,
-since making it takes a quarter of an hour on 2 cores), the demo's stored run, and the read
-Russian prompts of tests/fixtures/ru-read-reference.json. Each claim has a category (true
+(its Russian lines with no English track, so an English claim meets Russian words only), the
+demo's stored run (tests/fixtures/demo-transcript.json, with its speech-translate English), and
+the read Russian prompts of tests/fixtures/ru-read-reference.json. Each claim has a category (true
 paraphrase, true in other words, altered date / place / person or organisation / number /
 ordinal / direction, negated, never said) and the verdict it should get: true claims
 `supported`, altered and negated ones `contradicted`, the never said `not found`. A verdict is
@@ -24,7 +23,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -42,27 +40,12 @@ from videobrief.stages.check.options import CheckOptions  # noqa: E402
 from videobrief.stages.imports.formats import import_transcript  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "check_bench.json"
-SEED_KEPT = ROOT / "bench" / "data" / "check_seed_transcript.json"
 DEMO = ROOT / "tests" / "fixtures" / "demo-transcript.json"
 RU_READ = ROOT / "tests" / "fixtures" / "ru-read-reference.json"
 SHARED = Path(os.environ.get("VIDEOBRIEF_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "seed-page.txt"
 CACHE = Path.home() / ".cache" / "videobrief-tests"
 SYSTEMS = ("rules", "rules + judge", "check-v1")
-
-
-def remake_seed(seed: Path) -> None:
-    """The seed page through the whole pipeline (import, entities, English track), kept."""
-    from videobrief.pipeline.process import RunConfig, process
-    from videobrief.store import Store
-
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as data:
-        config = RunConfig(data_dir=Path(data), cache_dir=CACHE, cpu_threads=2)
-        result = process(seed, Store.open(Path(data)), config, lambda event: None)
-    kept = result.transcript.model_copy(update={"description": None})
-    SEED_KEPT.write_text(kept.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    print(f"kept {SEED_KEPT} ({time.perf_counter() - started:.0f} s)")
 
 
 def ru_read() -> Transcript:
@@ -75,13 +58,8 @@ def ru_read() -> Transcript:
 
 
 def transcripts(seed: Path) -> dict[str, Transcript]:
-    if SEED_KEPT.is_file():
-        seeded = Transcript.model_validate_json(SEED_KEPT.read_text(encoding="utf-8"))
-    else:
-        print(f"no {SEED_KEPT.name}: the seed is imported without an English track")
-        seeded = import_transcript(seed, "b" * 64)
     return {
-        "seed": seeded,
+        "seed": import_transcript(seed, "b" * 64),
         "demo": Transcript.model_validate(json.loads(DEMO.read_text(encoding="utf-8"))),
         "ru-read": ru_read(),
     }
@@ -111,11 +89,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("held_out", "calibration", "all"), default="held_out")
     parser.add_argument("--seed", type=Path, default=SEED)
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
-    parser.add_argument("--remake-seed", action="store_true")
     args = parser.parse_args()
-    if args.remake_seed:
-        remake_seed(args.seed)
-        return
     data = json.loads(DATA.read_text(encoding="utf-8"))
     parts = ("calibration", "held_out") if args.part == "all" else (args.part,)
     claims = [c for p in parts for c in data[p]]

@@ -43,6 +43,7 @@ FITS_COVERAGE = 0.45
 SIM_FITS_ANCHORED = 0.80  # with no words to compare, but every name of the claim there
 SIM_PARTLY = 0.82
 MIN_PARTLY_COVERAGE = 0.35
+JOIN_AMONG = 3  # neighbouring passages among the best this many are also read joined
 SIM_VOTE = 0.78  # below this nothing in the video is near enough to ask the model about
 
 
@@ -61,7 +62,10 @@ class Reading:
 
     @property
     def score(self) -> float:
-        return self.similarity + 0.15 * (self.coverage or 0.0)
+        """Meaning first, words next; a passage whose words cannot be compared (another
+        script) counts as half covered, so English noise never outranks the Russian that
+        says it."""
+        return self.similarity + 0.15 * (0.5 if self.coverage is None else self.coverage)
 
     @property
     def fits(self) -> bool:
@@ -187,9 +191,9 @@ def read_one(
     )  # fmt: skip
 
 
-def _neighbours(a: Passage, b: Passage) -> bool:
+def _neighbours(a: Reading, b: Reading) -> bool:
     """Two passages that touch or overlap in the transcript (segment ids one apart)."""
-    return any(abs(x - y) <= 1 for x in a.segment_ids for y in b.segment_ids)
+    return any(abs(x - y) <= 1 for x in a.passage.segment_ids for y in b.passage.segment_ids)
 
 
 def read(claim: str, passages: list[Passage], names: tuple[tuple[str, str], ...]) -> Readings:
@@ -197,11 +201,15 @@ def read(claim: str, passages: list[Passage], names: tuple[tuple[str, str], ...]
     claim_slots = slot_rules.slots(claim)
     out = [read_one(claim, claim_slots, p, names) for p in passages]
     out.sort(key=lambda r: -r.score)
-    if len(out) >= 2 and _neighbours(out[0].passage, out[1].passage):
-        joined = join([out[0].passage, out[1].passage])
-        if set(joined.segment_ids) != set(out[0].passage.segment_ids):
+    top = out[:JOIN_AMONG]
+    pairs = [(a, b) for i, a in enumerate(top) for b in top[i + 1 :] if _neighbours(a, b)]
+    seen = {frozenset(r.passage.segment_ids) for r in out}
+    for a, b in pairs:
+        joined = join([a.passage, b.passage])
+        if frozenset(joined.segment_ids) not in seen:
+            seen.add(frozenset(joined.segment_ids))
             out.append(read_one(claim, claim_slots, joined, names))
-            out.sort(key=lambda r: -r.score)
+    out.sort(key=lambda r: -r.score)
     return Readings(claim, out)
 
 

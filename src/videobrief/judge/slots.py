@@ -84,8 +84,8 @@ _DIRECTION = (
         r"увелич\w*|повыш\w*|повыс\w*|расшир\w*|нараст\w*|наращ\w*)\b", re.I)),
     ("down", re.compile(
         r"\b(?:fell|fall\w*|declin\w*|decreas\w*|drop\w*|lower\w*|fewer|reduc\w*|"
-        r"shr[iu]nk\w*|shrank|weaken\w*|(?:scal|cut)\w* back|curtail\w*|сниж\w*|сниз\w*|сокра[щт]\w*|уменьш\w*|"
-        r"паден\w*|упал\w*|спад\w*|ослаб\w*)\b", re.I)),
+        r"shr[iu]nk\w*|shrank|weaken\w*|(?:scal|cut)\w* back|curtail\w*|"
+        r"сниж\w*|сниз\w*|сокра[щт]\w*|уменьш\w*|паден\w*|упал\w*|спад\w*|ослаб\w*)\b", re.I)),
 )  # fmt: skip
 _OPPOSITE = {"up": "down", "down": "up", "majority": "minority", "minority": "majority"}
 _SAID_DIRECTION = {
@@ -144,7 +144,8 @@ class Number:
     said: str
     ordinal: bool
     unit: str | None
-    required: bool  # "the two ministries": a small spelled number is not a fact to find
+    required: bool  # "the two ministries", "for the first time": not a fact that must appear
+    comparable: bool  # may differ from another number ("two" only where a unit follows)
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,8 @@ def numbers_and_years(text: str) -> tuple[tuple[Number, ...], frozenset[int]]:
             continue
         unit = _unit_after(text, m.end)
         small = m.spelled and not m.ordinal and m.value <= 2
-        out.append(Number(m.value, m.text, m.ordinal, unit, not small))
+        first = m.spelled and m.ordinal and m.value == 1  # «впервые» is "for the first time"
+        out.append(Number(m.value, m.text, m.ordinal, unit, not (small or first), not small))
     return tuple(out), frozenset(years)
 
 
@@ -420,14 +422,14 @@ def _number_difference(claim: Slots, video: Slots) -> Difference | None:
         if rivals:
             kind = "ordinal" if n.ordinal else "number"
             said = ", ".join(dict.fromkeys(r.said for r in rivals))
-            return Difference(kind, n.said, said, n.required or n.unit is not None)
+            return Difference(kind, n.said, said, n.comparable or n.unit is not None)
     return None
 
 
 def _comparable(a: Number, b: Number) -> bool:
     if a.unit or b.unit:
         return a.unit == b.unit
-    return a.required and a.ordinal == b.ordinal
+    return a.comparable and a.ordinal == b.ordinal
 
 
 def _direction_difference(claim: Slots, video: Slots) -> Difference | None:
