@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from bench.check_v1 import check_v1  # noqa: E402
+from videobrief.errors import BadInput  # noqa: E402
 from videobrief.models.llama import load_bundled  # noqa: E402
 from videobrief.records import Segment, Transcript  # noqa: E402
 from videobrief.stages.check.checker import check_text  # noqa: E402
@@ -48,12 +49,28 @@ CACHE = Path.home() / ".cache" / "videobrief-tests"
 SYSTEMS = ("rules", "rules + judge", "check-v1")
 
 
+# An English track for the read prompts, written by hand (the fixture has none).
+RU_READ_ENGLISH = (
+    "Call forwarding if “unavailable”",
+    "Call forwarding if “busy”",
+    "Call waiting and hold.",
+    "The dialled number cannot be called.",
+    "Please check the number and dial again.",
+    "You are entering the conference",
+    "This conference is completely full.",
+    "Enter the channel number and then the hash key.",
+)
+
+
 def ru_read() -> Transcript:
     pieces = json.loads(RU_READ.read_text(encoding="utf-8"))["pieces"]
     segments = tuple(
-        Segment(id=i, start=p["start"], end=p["end"], text=p["text"], lang=p["lang"])
-        for i, p in enumerate(pieces)
-    )
+        Segment(
+            id=i, start=p["start"], end=p["end"], text=p["text"], lang=p["lang"],
+            english=english, english_source="reference",
+        )
+        for i, (p, english) in enumerate(zip(pieces, RU_READ_ENGLISH, strict=True))
+    )  # fmt: skip
     return Transcript(id="c" * 64, source="ru-read", duration=segments[-1].end, segments=segments)
 
 
@@ -68,14 +85,26 @@ def transcripts(seed: Path) -> dict[str, Transcript]:
 def system(name: str) -> Callable[[Transcript, str], tuple[str, tuple[str, ...]]]:
     """One system: (transcript, claim) -> (verdict, reasons)."""
     if name == "check-v1":
-        return lambda t, claim: _first(check_v1(t, claim))
+        return _refusals(lambda t, claim: _first(check_v1(t, claim)))
     options = CheckOptions(judge="rules" if name == "rules" else "llm-bundled")
     vote = None
     if name == "rules + judge":
         from videobrief.judge import bundled_vote
 
         vote = bundled_vote(load_bundled(str(CACHE), 2))
-    return lambda t, claim: _first(check_text(t, claim, options, vote))
+    return _refusals(lambda t, claim: _first(check_text(t, claim, options, vote)))
+
+
+def _refusals(run: Callable[[Transcript, str], tuple]) -> Callable[[Transcript, str], tuple]:
+    """A claim the checker refuses (BadInput) counts as wrong, with the reason shown."""
+
+    def guarded(t: Transcript, claim: str) -> tuple[str, tuple[str, ...]]:
+        try:
+            return run(t, claim)
+        except BadInput as exc:
+            return "refused", (str(exc),)
+
+    return guarded
 
 
 def _first(result) -> tuple[str, tuple[str, ...]]:  # noqa: ANN001 - a CheckResult

@@ -218,7 +218,5 @@ def check_v1(transcript, text: str):  # noqa: ANN001, ANN201 - a frozen copy
         if len(parts) == 1:
             claims.append(parts[0].model_copy(update={"text": sentence.text}))
             continue
-        claims.append(
-            ClaimCheck(text=sentence.text, verdict=combine([p.verdict for p in parts]))
-        )
+        claims.append(ClaimCheck(text=sentence.text, verdict=combine([p.verdict for p in parts])))
     return CheckResult(video_id=transcript.id, claims=tuple(claims))
