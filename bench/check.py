@@ -115,12 +115,12 @@ def _first(result) -> tuple[str, tuple[str, ...]]:  # noqa: ANN001 - a CheckResu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("held_out", "calibration", "all"), default="held_out")
+    parser.add_argument("--part", choices=("held_out", "held_out_2", "calibration", "all"), default="held_out")
     parser.add_argument("--seed", type=Path, default=SEED)
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
     args = parser.parse_args()
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    parts = ("calibration", "held_out") if args.part == "all" else (args.part,)
+    parts = ("calibration", "held_out", "held_out_2") if args.part == "all" else (args.part,)
     claims = [c for p in parts for c in data[p]]
     videos = transcripts(args.seed)
     names = [s.strip() for s in args.systems.split(",") if s.strip()]
