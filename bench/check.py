@@ -115,7 +115,9 @@ def _first(result) -> tuple[str, tuple[str, ...]]:  # noqa: ANN001 - a CheckResu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("held_out", "held_out_2", "calibration", "all"), default="held_out")
+    parser.add_argument(
+        "--part", choices=("held_out", "held_out_2", "calibration", "all"), default="held_out"
+    )
     parser.add_argument("--seed", type=Path, default=SEED)
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated")
     args = parser.parse_args()

@@ -11,11 +11,12 @@ claim that joins two segments is judged against the joined stretch.
    number and month there, no slot different) makes it `supported`, unless the vote says the
    passage does not say it;
 2. a passage that fits the claim apart from a slot that differs in the same role (a hard
-   difference) makes it `contradicted`, whatever the vote;
+   difference) makes it `contradicted`, whatever the vote (before step 1 when it is closer to
+   the claim than the supporting one);
 3. the vote, on the best passage: SUPPORTED makes it `supported` where nothing is missing or
    different, else `partly supported`; CONTRADICTED stands only where a slot differs (a soft
-   difference), else it counts as not said;
-4. otherwise `partly supported` where a passage fits part of it, `not found` where none does.
+   difference), else it counts as not said; NOTSAID makes it `not found`;
+4. without a vote, `partly supported` where a passage fits part of it, `not found` where none does.
 """
 
 from __future__ import annotations
@@ -249,6 +250,9 @@ def _contradicted(r: Reading, d: Difference, vote: str | None) -> Judgement:
 
 
 SUPPORTED_REASON = "names, numbers, words and meaning are in the cited segments"
+NOT_READ_REASON = (
+    "its names, numbers and words are there, but the judge model does not read it there"
+)
 VOTED_REASON = "the judge model reads it in the cited segments; names, numbers and dates agree"
 
 
@@ -258,6 +262,8 @@ def decide(readings: Readings, vote: str | None = None, *, voted: bool = False) 
     if best is None:
         return Judgement("not found", None, ("the transcript is empty",))
     support, against = readings.supporting, readings.contradicting
+    if against and against.hard and (support is None or against.score > support.score):
+        return _contradicted(against, against.hard, vote)  # the closer passage says otherwise
     if support and vote != "not said":
         return _judgement("supported", support, SUPPORTED_REASON, vote=vote)
     if against and against.hard:
@@ -268,8 +274,10 @@ def decide(readings: Readings, vote: str | None = None, *, voted: bool = False) 
         return _judgement("partly supported", best, _missing_reason(best), vote=vote)
     if vote == "contradicted" and best.soft and best.fits:
         return _contradicted(best, best.soft, vote)
-    if voted and vote is not None and not best.partly:
-        return _not_found(best, vote)
+    if support:  # the rules see it all, the model does not
+        return _judgement("partly supported", support, NOT_READ_REASON, vote=vote)
+    if vote == "not said" or (vote == "contradicted" and not best.partly):
+        return _not_found(best, vote)  # the model decides supported against not said
     partial = next((r for r in readings.readings if r.partly), None)
     if partial:
         return _judgement("partly supported", partial, _missing_reason(partial), vote=vote)

@@ -34,7 +34,7 @@ from videobrief.text.languages import has_cyrillic, is_cyrillic
 from videobrief.text.names import Evidence, same_name
 from videobrief.text.numbers import NumberMention, numbers_in
 
-__all__ = ["Difference", "Name", "Slots", "compare", "missing", "name_found", "slots"]
+__all__ = ["Difference", "Name", "Slots", "compare", "missing", "name_found", "positive", "slots"]
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
@@ -231,9 +231,14 @@ def numbers_and_years(text: str) -> tuple[tuple[Number, ...], frozenset[int]]:
             continue
         unit = _unit_after(text, m.end)
         small = m.spelled and not m.ordinal and m.value <= 2
-        first = m.spelled and m.ordinal and m.value == 1  # «впервые» is "for the first time"
-        out.append(Number(m.value, m.text, m.ordinal, unit, not (small or first), not small))
+        first = m.spelled and m.ordinal and m.value == 1  # "for the first time" / «впервые»
+        ordinal = m.ordinal or "-лет" in m.text.lower()  # «80-летие» is the 80th anniversary
+        out.append(Number(m.value, m.text, ordinal, unit, not (small or first), not small))
+    out += [Number(1.0, w.group(0), True, None, False, True) for w in _FIRST_TIME.finditer(text)]
     return tuple(out), frozenset(years)
+
+
+_FIRST_TIME = re.compile(r"\bвпервые\b", re.I)
 
 
 def _share_and_direction(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -254,6 +259,13 @@ def negations(text: str) -> tuple[str, ...]:
         after = [w for w in _WORD.findall(plain[m.end() :])[:4] if w.lower() not in _AUXILIARY]
         out.append(after[0] if after else "")
     return tuple(out)
+
+
+def positive(text: str) -> str:
+    """The claim without its negations ("has not entered" → "has entered"): what it denies,
+    to find the passage that says it."""
+    plain = re.sub(r"\b(?:not|never|no|не|ни|нет|никогда)\b\s*", "", text, flags=re.I)
+    return re.sub(r"\bcannot\b", "can", re.sub(r"n't\b", "", plain), flags=re.I)
 
 
 def _natasha_spans(text: str) -> list[tuple[str, str, int]]:
@@ -483,8 +495,33 @@ def _name_difference(
         ]  # fmt: skip
         if rivals and (found_any or name.type == "PER"):
             kind = KIND_OF_TYPE[name.type]
-            return Difference(kind, name.text, rivals[0].text, found_any)
+            partners = [c.text for c in claim.names if c not in lacking]
+            paired = [v for v in rivals if _coordinated(v.text, texts, partners)]
+            return Difference(kind, name.text, (paired or rivals)[0].text, bool(paired))
     return None
+
+
+_JOINED_BEFORE = re.compile(r"(?:,|\bи\b|\band\b|&)\s*$", re.I)
+_JOINED_AFTER = re.compile(r"^\s*(?:,|\bи\b|\band\b|&)", re.I)
+
+
+def _coordinated(rival: str, texts: Sequence[str], partners: Sequence[str]) -> bool:
+    """The rival stands in a list with a name the claim shares («России и Белоруссии»
+    against "Russia and China"; «СНГ и ШОС» against "the CIS and NATO"): the same role, one
+    party swapped. A rival elsewhere in the passage («сотрудничеству в Европе») is not."""
+    for text in texts:
+        at = text.find(rival)
+        if at < 0:
+            continue
+        before, after = text[max(0, at - 40) : at], text[at + len(rival) : at + len(rival) + 40]
+        near = []
+        if _JOINED_BEFORE.search(before):
+            near.append(" ".join(_WORD.findall(_JOINED_BEFORE.sub("", before))[-3:]))
+        if _JOINED_AFTER.match(after):
+            near.append(" ".join(_WORD.findall(_JOINED_AFTER.sub("", after))[:3]))
+        if any(name_found(p, [n]) for n in near for p in partners):
+            return True
+    return False
 
 
 def compare(

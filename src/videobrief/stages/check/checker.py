@@ -15,11 +15,12 @@ from collections.abc import Callable
 
 from videobrief.errors import BadInput
 from videobrief.judge import Judge, Vote, bundled_vote, endpoint_vote
+from videobrief.judge.slots import positive
 from videobrief.models.chat_client import ChatClient
 from videobrief.models.llama import LlamaChat
 from videobrief.records import CheckResult, ClaimCheck, Transcript
 from videobrief.stages.check.claims import split_claims
-from videobrief.stages.check.evidence import Corpus, build_corpus, facts, retrieve
+from videobrief.stages.check.evidence import Corpus, Match, build_corpus, facts, retrieve
 from videobrief.stages.check.options import JUDGES, CheckOptions
 from videobrief.stages.check.verdict import claim_check, combine, passages
 from videobrief.text.detect import text_language
@@ -126,10 +127,19 @@ def check_text(
     )  # fmt: skip
 
 
+def _retrieve(corpus: Corpus, clause: str) -> list[Match]:
+    """Candidates for a clause; a negated clause also by what it denies ("has not entered into
+    force" finds «вступил в силу», which the negation pushes away in meaning)."""
+    fact = facts(clause)
+    matches = retrieve(corpus, clause, fact)
+    denied = positive(clause)
+    if denied != clause:
+        matches += retrieve(corpus, denied, fact)
+    return matches
+
+
 def judge_clauses(corpus: Corpus, judge: Judge, clauses: list[str]) -> list[ClaimCheck]:
     """Each clause's candidates retrieved, then all judged in one batch (one run of votes)."""
-    found = [passages(corpus, retrieve(corpus, c, facts(c))) for c in clauses]
+    found = [passages(corpus, _retrieve(corpus, c)) for c in clauses]
     judged = judge.judge_many(list(zip(clauses, found, strict=True)))
-    return [
-        claim_check(corpus, c, j, ps) for c, j, ps in zip(clauses, judged, found, strict=True)
-    ]
+    return [claim_check(corpus, c, j, ps) for c, j, ps in zip(clauses, judged, found, strict=True)]
