@@ -1,20 +1,22 @@
 """Accuracy of the checker per kind of claim: rules only, rules + the bundled judge, and the
 checker before the judge (check-v1), in one run.
 
-    PYTHONPATH=src .venv/bin/python bench/check.py [--part held_out|calibration|all]
+    PYTHONPATH=src .venv/bin/python bench/check.py [--part held_out_2|held_out|calibration|all]
 
 The claims (bench/data/check_bench.json) are about three transcripts: the seed page imported
 (its Russian lines with no English track, so an English claim meets Russian words only), the
-demo's stored run (tests/fixtures/demo-transcript.json, with its speech-translate English), and
-the read Russian prompts of tests/fixtures/ru-read-reference.json. Each claim has a category (true
-paraphrase, true in other words, altered date / place / person or organisation / number /
-ordinal / direction, negated, never said) and the verdict it should get: true claims
-`supported`, altered and negated ones `contradicted`, the never said `not found`. A verdict is
-right only when it is that one.
+demo's stored run (tests/fixtures/demo-transcript.json, with its speech-translate English),
+and the read Russian prompts of tests/fixtures/ru-read-reference.json. Each claim has a
+category (true paraphrase, true in other words, altered date / place / person or organisation
+/ number / ordinal / direction, negated, never said) and the verdict it should get: true
+claims `supported`, altered and negated ones `contradicted`, the never said `not found`. A
+verdict is right only when it is that one.
 
-The held-out part is the report; the calibration part is what rules and thresholds were
-tuned on. Every claim is checked alone (one `check_text` call), so the splitter never merges
-two. Wrong verdicts of the judge are listed with the judge's reasons.
+Parts: `calibration` (what rules and thresholds were tuned on), `held_out` (written before
+any run on it; its first run is the honest figure, and its errors then informed fixes) and
+`held_out_2` (written after that, before any run on it: the figure for the fixed judge).
+Every claim is checked alone (one `check_text` call), so the splitter never merges two.
+Wrong verdicts are listed with their reasons and the model's vote.
 """
 
 from __future__ import annotations
