@@ -37,14 +37,15 @@ LAYERS = {
     "media": 0,
     "models": 1,
     "text": 2,
-    "stages": 3,
-    "store": 4,
-    "publish": 4,
-    "pipeline": 5,
-    "batch": 6,
-    "web": 6,
-    "cli": 7,
-    "__main__": 8,
+    "judge": 3,
+    "stages": 4,
+    "store": 5,
+    "publish": 5,
+    "pipeline": 6,
+    "batch": 7,
+    "web": 7,
+    "cli": 8,
+    "__main__": 9,
 }
 # The declaration of a stage (`Stage`, `Context`) is what every stage imports: it sits with
 # the base modules, although it lives beside the runner.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +13,10 @@ from videobrief.cli.options import (
     DEFAULT_DATA_DIR,
     DataDir,
     DbUrl,
+    JudgeOption,
     LLMModel,
     LLMUrl,
+    cache_dir,
     err,
     fail,
     open_existing,
@@ -50,19 +53,26 @@ def check_cmd(
     llm_url: LLMUrl = None,
     llm_model: LLMModel = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print check.json on stdout.")] = False,
+    judge: JudgeOption = "llm-bundled",
+    threads: Annotated[int, typer.Option(help="CPU threads for the judge model.")] = min(
+        os.cpu_count() or 2, 8
+    ),
 ) -> None:
     """Check a text against a stored video: a verdict per claim, with timestamps and evidence."""
+    from videobrief.models.llama import load_bundled
     from videobrief.stages.check import report
-    from videobrief.stages.check.checker import check_text
+    from videobrief.stages.check.checker import check_text, make_vote
     from videobrief.stages.check.options import CheckOptions
 
+    options = CheckOptions(judge=judge, llm_url=llm_url, llm_model=llm_model)
     store = open_existing(data_dir, db)
     try:
         text = _read_text(text_file)
         transcript = store.load_transcript(store.resolve_id(video_id))
         if transcript is None:
             raise BadInput(f"{video_id}: no transcript stored yet")
-        result = check_text(transcript, text, CheckOptions(llm_url=llm_url, llm_model=llm_model))
+        vote = make_vote(options, lambda: load_bundled(str(cache_dir()), threads))
+        result = check_text(transcript, text, options, vote)
         paths = report.write(result, out / transcript.id, transcript.title or transcript.source)
     except (BadInput, VideobriefError) as exc:
         fail(exc)

@@ -59,6 +59,16 @@ LLMModel = Annotated[
 ]
 
 
+JudgeOption = Annotated[
+    str,
+    typer.Option(
+        "--judge",
+        help="How claims are judged: llm-bundled (slot rules and the bundled model's vote; "
+        "--llm-url puts that model in its place) or rules (the slot rules alone, faster).",
+    ),
+]
+
+
 MaxDuration = Annotated[
     str,
     typer.Option(

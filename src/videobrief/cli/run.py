@@ -18,6 +18,7 @@ from videobrief.cli.options import (
     DEFAULT_MAX_DURATION,
     DataDir,
     DbUrl,
+    JudgeOption,
     LLMModel,
     LLMUrl,
     MaxDuration,
@@ -113,6 +114,7 @@ def run(
             "--keep-empty", help="Store a file in which no speech is found (default: exit 2)."
         ),
     ] = False,
+    judge: JudgeOption = "llm-bundled",
 ) -> None:
     """Transcribe (or import) each input, store it, and write exports, brief and a page."""
     candidates = tuple(c.strip() for c in languages.split(",") if c.strip()) if languages else None
@@ -134,6 +136,7 @@ def run(
             speaker_encoder=speaker_encoder,
             max_seconds=max_seconds(max_duration),
             keep_empty=keep_empty,
+            judge=judge,
         )
         if language or candidates:
             _refuse_language_for_transcripts(inputs)

@@ -15,6 +15,7 @@ from videobrief.errors import BadInput
 from videobrief.media import MAX_SECONDS
 from videobrief.pipeline.process import RunConfig
 from videobrief.stages.brief.options import BriefOptions
+from videobrief.stages.check.options import JUDGES, CheckOptions
 from videobrief.stages.english.options import BACKENDS, EnglishOptions
 from videobrief.stages.speakers.options import SpeakersOptions
 from videobrief.stages.speech.options import SpeechOptions
@@ -72,6 +73,7 @@ def build_config(
     voices: tuple = (),
     max_seconds: float = MAX_SECONDS,
     keep_empty: bool = False,
+    judge: str = "llm-bundled",
 ) -> RunConfig:
     """A validated RunConfig (raises BadInput before any work is done).
 
@@ -86,6 +88,8 @@ def build_config(
         raise BadInput("--translate mt needs --mt-model (a CTranslate2 model folder)")
     if translate == "llm" and not llm_url:
         raise BadInput("--translate llm needs --llm-url")
+    if judge not in JUDGES:
+        raise BadInput(f"unknown --judge {judge!r}: one of {', '.join(JUDGES)}")
     if speakers is not None and speakers < 1:
         raise BadInput("--speakers must be at least 1")
     if not max_seconds > 0:
@@ -111,11 +115,19 @@ def build_config(
         options={
             "speakers": SpeakersOptions(
                 encoder=speaker_encoder, speakers=speakers, voices=tuple(voices)
-            )
+            ),
+            "check": _check_options(judge, llm_url, llm_model),
         },
         max_seconds=max_seconds,
         keep_empty=keep_empty,
     )
+
+
+def _check_options(judge: str, llm_url: str | None, llm_model: str) -> CheckOptions:
+    """The description check's judge; the endpoint only counts when the judge votes."""
+    if judge == "rules" or not llm_url:
+        return CheckOptions(judge=judge)
+    return CheckOptions(judge=judge, llm_url=llm_url, llm_model=llm_model)
 
 
 def env_llm() -> tuple[str | None, str | None]:

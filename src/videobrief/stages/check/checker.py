@@ -2,25 +2,31 @@
 
     text → claims (sentences; clauses where a sentence joins several)
          → evidence (candidates by meaning across languages, words, names, numbers)
-         → verdict (deterministic; an LLM judge only as an extra vote)
+         → the judge (`videobrief.judge`: slot rules, and a model's vote when given)
          → CheckResult → check.json and a Markdown report (`report`)
 
-`check_text` is pure: transcript and text in, result out; no store, no web.
+`check_text` is pure: transcript, text and the vote in, result out; no store, no web. The
+vote (the bundled model, or an endpoint's) is the caller's to load: `make_vote`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from videobrief.errors import BadInput
+from videobrief.judge import Judge, Vote, bundled_vote, endpoint_vote
+from videobrief.judge.slots import positive
 from videobrief.models.chat_client import ChatClient
+from videobrief.models.llama import LlamaChat
 from videobrief.records import CheckResult, ClaimCheck, Transcript
 from videobrief.stages.check.claims import split_claims
-from videobrief.stages.check.evidence import build_corpus
-from videobrief.stages.check.options import CheckOptions
-from videobrief.stages.check.verdict import Judge, combine, judge_clause
+from videobrief.stages.check.evidence import Corpus, Match, build_corpus, facts, retrieve
+from videobrief.stages.check.options import JUDGES, CheckOptions
+from videobrief.stages.check.verdict import claim_check, combine, passages
 from videobrief.text.detect import text_language
 from videobrief.text.languages import script_of
 
-CHECK_VERSION = "check-v1"
+CHECK_VERSION = "check-v2"
 # A text longer than this is refused: a news summary is a few kB, and every claim is embedded.
 MAX_TEXT_BYTES = 100_000
 MAX_CLAIMS = 400
@@ -57,10 +63,36 @@ def _language(text: str, transcript: Transcript) -> str | None:
     return found
 
 
+def make_vote(options: CheckOptions, chat: Callable[[], LlamaChat]) -> Vote | None:
+    """The vote `options` ask for: None for `judge="rules"`, an endpoint's model when
+    `llm_url` is set, else the bundled model (`chat()` loads or shares it)."""
+    if options.judge not in JUDGES:
+        raise BadInput(f"unknown judge {options.judge!r}: one of {', '.join(JUDGES)}")
+    if options.judge == "rules":
+        return None
+    if options.llm_url:
+        return endpoint_vote(ChatClient(options.llm_url, options.llm_model))
+    return bundled_vote(chat())
+
+
+def entity_names(transcript: Transcript) -> list[tuple[str, str]]:
+    """(as said, English) pairs of the video's entities, for the judge's name matching."""
+    return [
+        (form, e.name_en)
+        for e in transcript.entities
+        for form in (e.name, *e.aliases)
+        if e.name_en and e.type != "DATE"
+    ]
+
+
 def check_text(
-    transcript: Transcript, text: str, options: CheckOptions = CheckOptions()
+    transcript: Transcript,
+    text: str,
+    options: CheckOptions = CheckOptions(),
+    vote: Vote | None = None,
 ) -> CheckResult:
-    """Every claim of `text`, with its verdict against `transcript`."""
+    """Every claim of `text`, with its verdict against `transcript`; `vote` is the model's
+    (`make_vote`), None for the slot rules alone."""
     validate_text(text)
     sentences = split_claims(text)
     if not sentences:
@@ -71,11 +103,13 @@ def check_text(
     notes: list[str] = []
     if not transcript.segments:
         notes.append("The transcript has no speech: nothing can be supported.")
-    judge = Judge(ChatClient(options.llm_url, options.llm_model)) if options.llm_url else None
     corpus = build_corpus(transcript)
+    judge = Judge(vote, entity_names(transcript))
+    clauses = [c for s in sentences for c in s.clauses]
+    checked = iter(judge_clauses(corpus, judge, clauses))
     claims: list[ClaimCheck] = []
     for sentence in sentences:
-        parts = [judge_clause(c, corpus, judge) for c in sentence.clauses]
+        parts = [next(checked) for _ in sentence.clauses]
         if len(parts) == 1:
             claims.append(parts[0].model_copy(update={"text": sentence.text}))
             continue
@@ -91,3 +125,21 @@ def check_text(
         video_id=transcript.id, text_language=lang, claims=tuple(claims), notes=tuple(notes),
         version=CHECK_VERSION,
     )  # fmt: skip
+
+
+def _retrieve(corpus: Corpus, clause: str) -> list[Match]:
+    """Candidates for a clause; a negated clause also by what it denies ("has not entered into
+    force" finds «вступил в силу», which the negation pushes away in meaning)."""
+    fact = facts(clause)
+    matches = retrieve(corpus, clause, fact)
+    denied = positive(clause)
+    if denied != clause:
+        matches += retrieve(corpus, denied, fact)
+    return matches
+
+
+def judge_clauses(corpus: Corpus, judge: Judge, clauses: list[str]) -> list[ClaimCheck]:
+    """Each clause's candidates retrieved, then all judged in one batch (one run of votes)."""
+    found = [passages(corpus, _retrieve(corpus, c)) for c in clauses]
+    judged = judge.judge_many(list(zip(clauses, found, strict=True)))
+    return [claim_check(corpus, c, j, ps) for c, j, ps in zip(clauses, judged, found, strict=True)]

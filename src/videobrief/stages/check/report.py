@@ -58,7 +58,7 @@ def _claim_lines(claim: ClaimCheck, level: int = 0) -> list[str]:
     for reason in claim.reasons:
         lines.append(f"{pad}  - why: {reason}")
     if claim.judge:
-        lines.append(f"{pad}  - LLM judge (advisory): {claim.judge}")
+        lines.append(f"{pad}  - the judge model's vote: {claim.judge}")
     for c in claim.citations:
         lines += [pad + line for line in _citation_lines(c)]
     return lines
