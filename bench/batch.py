@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=ROOT / "data" / "cache")
     parser.add_argument("--translate", default="speech", help="English backend (default speech)")
     args = parser.parse_args()
-    items = sources.expand(args.inputs)
+    items = sources.expand(args.inputs).sources
     print(
         f"{len(items)} inputs, {os.cpu_count()} CPU cores, Whisper 'base' int8 on CPU, "
         f"English track: {args.translate}; load average {os.getloadavg()[0]:.1f}"

@@ -94,7 +94,7 @@ def test_ray_matches_local_and_poison_fails_alone(
 ) -> None:
     from videobrief.batch.executors.ray import RayExecutor
 
-    items = sources.expand([str(inputs)])
+    items = sources.expand([str(inputs)]).sources
     assert len(items) == 5
     local_data, ray_data = tmp_path / "local", tmp_path / "ray"
     with LocalExecutor(settings_for(local_data, cache_dir)) as ex:
