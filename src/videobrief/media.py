@@ -68,7 +68,7 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or type(exc).__name__
 
 
-def span(seconds: float) -> str:
+def _span(seconds: float) -> str:
     """A length for a message: "5 s", "45 min", "18.2 h"."""
     if seconds < 120:
         return f"{seconds:.0f} s"
@@ -115,8 +115,8 @@ def _check_declared(
         )
     if max_seconds is not None and duration > max_seconds:
         raise MediaRefused(
-            f"{path}: declares {span(duration)} of audio, over the --max-duration limit "
-            f"of {span(max_seconds)}; refused before decoding"
+            f"{path}: declares {_span(duration)} of audio, over the --max-duration limit "
+            f"of {_span(max_seconds)}; refused before decoding"
         )
 
 
@@ -166,7 +166,7 @@ def _samples(frame: av.AudioFrame, filled: int, limit: int, path: Path) -> np.nd
     """One resampled frame's samples, refused if they take the audio past `limit`."""
     if filled + frame.samples > limit:
         raise MediaRefused(
-            f"{path}: decodes to more than {span(limit / SAMPLE_RATE)} of audio, over the "
+            f"{path}: decodes to more than {_span(limit / SAMPLE_RATE)} of audio, over the "
             "--max-duration limit (whatever its header declared)"
         )
     return frame.to_ndarray().reshape(-1)

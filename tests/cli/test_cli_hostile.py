@@ -32,6 +32,7 @@ def cli(tmp_path, cache_dir, db_url, whisper):
             capture_output=True,
             text=True,
             env=env,
+            cwd=tmp_path,  # `--out` defaults to ./out
             timeout=300,
         )
 
