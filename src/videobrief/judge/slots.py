@@ -354,9 +354,22 @@ def merge(many: Sequence[Slots]) -> Slots:
 # -- names across scripts -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _alias_id(name: str) -> str | None:
+    """The alias table's entry for a name; an English name also by the one entry whose
+    English forms hold it as whole words ("the Security Council" in "UN Security Council",
+    as «Совет Безопасности» is a form of the same entry)."""
     hit = aliases.resolve(name)
-    return hit.id if hit else None
+    if hit is not None:
+        return hit.id
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    if has_cyrillic(bare) or len(bare) < 4:
+        return None
+    pattern = re.compile(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", re.I)
+    ids = {
+        a.id for a in aliases.table() if any(pattern.search(f) for f in aliases.english_forms(a))
+    }
+    return ids.pop() if len(ids) == 1 else None
 
 
 def same_entity(a: str, b: str, pairs: Sequence[tuple[str, str]] = ()) -> bool:
