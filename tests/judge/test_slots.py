@@ -150,3 +150,11 @@ def test_the_difference_reads_as_the_issue_asks():
     d = hard("The day is marked on 4 November.", "Этот день будет отмечаться 4 декабря.")
     assert d is not None
     assert d.describe("07:39") == "the claim says November; the video says December (07:39)"
+
+
+def test_a_short_english_name_finds_its_russian_form():
+    """ "the Security Council" is «Совете Безопасности», not a swapped organisation."""
+    claim = "The representatives circulated it in the Security Council and the General Assembly."
+    video = "наши представители распространили ее в Совете Безопасности и на Генеральной Ассамблее"
+    assert differences(claim, video) == []
+    assert S.missing(S.slots(claim), S.slots(video), [video]) == []

@@ -15,7 +15,8 @@ claim that joins two segments is judged against the joined stretch.
    the claim than the supporting one);
 3. the vote, on the best passage: SUPPORTED makes it `supported` where nothing is missing or
    different, else `partly supported`; CONTRADICTED stands only where a slot differs (a soft
-   difference), else it counts as not said; NOTSAID makes it `not found`;
+   difference, on the best passage however closely it fits), else it counts as not said;
+   NOTSAID makes it `not found`;
 4. without a vote, `partly supported` where a passage fits part of it, `not found` where none does.
 """
 
@@ -272,8 +273,8 @@ def decide(readings: Readings, vote: str | None = None, *, voted: bool = False) 
         if not best.missing and not best.differences:
             return _judgement("supported", best, VOTED_REASON, vote=vote)
         return _judgement("partly supported", best, _missing_reason(best), vote=vote)
-    if vote == "contradicted" and best.soft and best.fits:
-        return _contradicted(best, best.soft, vote)
+    if vote == "contradicted" and best.soft:
+        return _contradicted(best, best.soft, vote)  # the model confirms a slot that differs
     if support:  # the rules see it all, the model does not
         return _judgement("partly supported", support, NOT_READ_REASON, vote=vote)
     if vote == "not said" or (vote == "contradicted" and not best.partly):

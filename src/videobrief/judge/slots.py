@@ -354,9 +354,22 @@ def merge(many: Sequence[Slots]) -> Slots:
 # -- names across scripts -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _alias_id(name: str) -> str | None:
+    """The alias table's entry for a name; an English name also by the one entry whose
+    English forms hold it as whole words ("the Security Council" in "UN Security Council",
+    as «Совет Безопасности» is a form of the same entry)."""
     hit = aliases.resolve(name)
-    return hit.id if hit else None
+    if hit is not None:
+        return hit.id
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    if has_cyrillic(bare) or len(bare) < 4:
+        return None
+    pattern = re.compile(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", re.I)
+    ids = {
+        a.id for a in aliases.table() if any(pattern.search(f) for f in aliases.english_forms(a))
+    }
+    return ids.pop() if len(ids) == 1 else None
 
 
 def same_entity(a: str, b: str, pairs: Sequence[tuple[str, str]] = ()) -> bool:
@@ -470,8 +483,9 @@ def _name_difference(
 ) -> Difference | None:
     """A name of the claim the passage lacks, where the passage names another of its type in
     the same role: the place where it happened, or one party of several swapped (in a list
-    with a name both share, or the one name of its type the claim lacks for the one the
-    passage has instead). Another name elsewhere in the passage is only a soft difference."""
+    with a name both share). Another name elsewhere in the passage is only a soft difference:
+    names are matched across scripts imperfectly («Совете Безопасности» / "Security
+    Council"), and a name the matcher misses must not read as a swap."""
     lacking = [n for n in claim.names if not name_found(n.text, texts, pairs)]
     if not lacking:
         return None
@@ -499,8 +513,7 @@ def _name_difference(
             kind = KIND_OF_TYPE[name.type]
             partners = [c.text for c in claim.names if c not in lacking]
             paired = [v for v in rivals if _coordinated(v.text, texts, partners)]
-            swap = found_any and len(lacking) == 1 and len(rivals) == 1  # one name for another
-            return Difference(kind, name.text, (paired or rivals)[0].text, bool(paired) or swap)
+            return Difference(kind, name.text, (paired or rivals)[0].text, bool(paired))
     return None
 
 

@@ -57,3 +57,23 @@ def test_the_records_keep_their_shape(result, tmp_path):
     markdown = report.write(result, tmp_path)["md"].read_text()
     assert "❌ contradicted" in markdown
     assert "the claim says May; the video says March (05:18)" in markdown
+
+
+def test_the_judge_option_chooses_the_vote(tmp_path):
+    from videobrief.errors import BadInput
+    from videobrief.pipeline.config import build_config
+    from videobrief.stages.check.checker import make_vote
+    from videobrief.stages.check.options import CheckOptions
+
+    def never():
+        raise AssertionError("the rules alone load no model")
+
+    assert make_vote(CheckOptions(judge="rules"), never) is None
+    assert make_vote(CheckOptions(judge="rules", llm_url="http://127.0.0.1:9/v1"), never) is None
+    assert make_vote(CheckOptions(llm_url="http://127.0.0.1:9/v1"), never) is not None
+    with pytest.raises(BadInput, match="unknown judge"):
+        make_vote(CheckOptions(judge="oracle"), never)
+    config = build_config(tmp_path, tmp_path, judge="rules", llm_url="http://127.0.0.1:9/v1")
+    assert config.options["check"] == CheckOptions(judge="rules")
+    with pytest.raises(BadInput, match="--judge"):
+        build_config(tmp_path, tmp_path, judge="oracle")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from videobrief.errors import BadInput
+from videobrief.errors import BadInput, VideobriefError
 from videobrief.judge import Vote
 from videobrief.models.llama import bundled_chat
 from videobrief.pipeline.stage import Context, Stage
@@ -34,7 +34,14 @@ def run(inputs: Mapping[str, Any], options: CheckOptions, ctx: Context) -> dict[
         notes = ("No source description to check.",)
         return {"description_check": CheckResult(video_id=transcript.id, notes=notes)}
     ctx.progress(0, 1, "check")
-    result = check_description(transcript, options, make_vote(options, lambda: bundled_chat(ctx)))
+    try:
+        vote = make_vote(options, lambda: bundled_chat(ctx))
+    except VideobriefError as exc:  # the bundled model not installed: the rules still judge
+        result = check_description(transcript, options)
+        note = f"Judged by the slot rules alone: {exc}"
+        result = result.model_copy(update={"notes": (*result.notes, note)})
+    else:
+        result = check_description(transcript, options, vote)
     ctx.progress(1, 1, "check")
     return {"description_check": result}
 
